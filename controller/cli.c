@@ -1,0 +1,129 @@
+/* Shared command-line handling; see cli.h. Prints; libraries do not. */
+#include "cli.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+cli_parse(int argc, char **argv, const char *verb, const char *usage,
+	  const char *flags, struct cli_opts *o)
+{
+	static const struct option longopts[] = {
+		{"param-file", required_argument, NULL, 'p'},
+		{"strict", no_argument, NULL, 's'},
+		{"output", required_argument, NULL, 'o'},
+		{"detailed-exitcode", no_argument, NULL, 'd'},
+		{"out", required_argument, NULL, 'f'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:o:h", longopts, NULL)) != -1) {
+		if (c != 'p' && c != 's' && c != 'h' && c != '?' &&
+		    !strchr(flags, c)) {
+			fprintf(stderr, "nfvsync %s: option '%s' does not apply "
+				"here\n%s", verb, argv[optind - 1], usage);
+			return -EINVAL;
+		}
+		switch (c) {
+		case 'p':
+			o->param_files = xrealloc(o->param_files,
+						  (o->nparam_files + 1) *
+							  sizeof(*o->param_files));
+			o->param_files[o->nparam_files++] = optarg;
+			break;
+		case 's':
+			o->strict = true;
+			break;
+		case 'o':
+			if (strcmp(optarg, "json") == 0) {
+				o->format = CLI_FORMAT_JSON;
+			} else if (strcmp(optarg, "text") == 0) {
+				o->format = CLI_FORMAT_TEXT;
+			} else {
+				fprintf(stderr,
+					"nfvsync %s: unknown output format "
+					"'%s' (text or json)\n",
+					verb, optarg);
+				return -EINVAL;
+			}
+			break;
+		case 'd':
+			o->detailed_exitcode = true;
+			break;
+		case 'f':
+			o->out_file = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 1;
+		default:
+			fprintf(stderr, "nfvsync %s: unknown option '%s'\n%s",
+				verb, argv[optind - 1], usage);
+			return -EINVAL;
+		}
+	}
+	o->paths = (const char **)argv + optind;
+	o->npaths = (size_t)(argc - optind);
+	if (o->npaths == 0) {
+		fprintf(stderr, "nfvsync %s: give the descriptor files or "
+			"directories to read\n%s", verb, usage);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void
+cli_opts_done(struct cli_opts *o)
+{
+	free(o->param_files);
+	o->param_files = NULL;
+}
+
+int
+cli_load(const struct cli_opts *o, struct nfv_repo **ret)
+{
+	struct nfv_load_opts lo = {o->param_files, o->nparam_files, o->strict};
+	struct diag d;
+	int r;
+
+	diag_init(&d);
+	r = nfv_repo_load(o->paths, o->npaths, &lo, ret, &d);
+	diag_sort(&d);
+	diag_print(&d, stderr);
+	if (r < 0)
+		fprintf(stderr, "%zu error%s; nothing was changed on any VIM.\n",
+			d.errors, d.errors == 1 ? "" : "s");
+	diag_done(&d);
+	return r;
+}
+
+int
+cli_emit(const struct cli_opts *o, const char *text)
+{
+	FILE *f = stdout;
+
+	if (o->out_file) {
+		f = fopen(o->out_file, "w");
+		if (!f) {
+			fprintf(stderr, "nfvsync: cannot write %s: %s\n",
+				o->out_file, strerror(errno));
+			return -errno;
+		}
+	}
+	fputs(text, f);
+	if (f != stdout && fclose(f) != 0) {
+		fprintf(stderr, "nfvsync: cannot write %s: %s\n", o->out_file,
+			strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}

@@ -1,0 +1,53 @@
+/*
+ * What the command-line verbs share: option parsing for descriptor inputs
+ * (paths, --param-file, --strict, -o), loading them into a repo with the
+ * diagnostics printed, and the exit codes (Terraform's: 0 ok / no changes,
+ * 1 error, 2 changes pending with --detailed-exitcode).
+ */
+#ifndef NFV_CLI_H
+#define NFV_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "repo.h"
+
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_ERROR = 1,
+	CLI_EXIT_CHANGES = 2,
+};
+
+enum cli_format {
+	CLI_FORMAT_TEXT,
+	CLI_FORMAT_JSON,
+};
+
+struct cli_opts {
+	const char **paths;
+	size_t npaths;
+	const char **param_files;
+	size_t nparam_files;
+	bool strict;
+	bool detailed_exitcode;
+	enum cli_format format;
+	const char *out_file;
+};
+
+/* Parses argv for a verb; flags lists the optional extras the verb takes
+ * ('o' output format, 'd' --detailed-exitcode, 'f' --out). Returns 0, 1 when
+ * --help was printed, or -EINVAL after printing a usage error. */
+int cli_parse(int argc, char **argv, const char *verb, const char *usage,
+	      const char *flags, struct cli_opts *o);
+void cli_opts_done(struct cli_opts *o);
+
+/* Loads the descriptors, printing diagnostics to stderr. */
+int cli_load(const struct cli_opts *o, struct nfv_repo **ret);
+/* Writes text to --out FILE or stdout. */
+int cli_emit(const struct cli_opts *o, const char *text);
+
+int cmd_validate(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+
+#endif

@@ -1,0 +1,903 @@
+/*
+ * Builds the desired-state model from validated TOSCA units: classifies node
+ * templates by type ancestry (VDU, CP, VL, VNF, LoadBalancer), reads their
+ * properties, resolves NS-provided virtual links, applies scaling and VIM
+ * placement policies, and checks the rules that span templates (min <=
+ * default <= max, policy targets, balancer members and routes). Types come
+ * from the registry; property names are the schema's contract.
+ */
+#include "model.h"
+#include "repo.h"
+#include "scalar.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ADD(arr, n) (xgrow_one((void **)&(arr), &(n), sizeof(*(arr))))
+
+static void *
+xgrow_one(void **arr, size_t *n, size_t elem)
+{
+	char *p;
+
+	*arr = xrealloc(*arr, (*n + 1) * elem);
+	p = (char *)*arr + *n * elem;
+	memset(p, 0, elem);
+	(*n)++;
+	return p;
+}
+
+struct mbuild {
+	struct nfv_model *m;
+	const struct tosca_unit *u;
+	struct diag *d;
+	int errors;
+};
+
+/* Keeps a string the model needs for its whole life. */
+static const char *
+mbuild_own(struct mbuild *b, char *str)
+{
+	b->m->owned = xrealloc(b->m->owned,
+			       (b->m->nowned + 1) * sizeof(*b->m->owned));
+	b->m->owned[b->m->nowned++] = str;
+	return str;
+}
+
+static const char *
+prop_str(const struct ynode *props, const char *key)
+{
+	const struct ynode *v = ynode_get(props, key);
+
+	return ynode_is_null(v) ? NULL : ynode_str(v);
+}
+
+static long long
+prop_int(const struct ynode *props, const char *key, long long dflt)
+{
+	long long v;
+
+	return ynode_to_int(ynode_get(props, key), &v) == 0 ? v : dflt;
+}
+
+static bool
+prop_bool(const struct ynode *props, const char *key, bool dflt)
+{
+	bool v;
+
+	return ynode_to_bool(ynode_get(props, key), &v) == 0 ? v : dflt;
+}
+
+static long long
+prop_size(const struct ynode *props, const char *key)
+{
+	const char *s = prop_str(props, key);
+	double v;
+
+	if (s && tosca_scalar_unit_parse(s, TOSCA_UNIT_SIZE, &v) == 0)
+		return (long long)v;
+	return 0;
+}
+
+static const char **
+prop_strings(const struct ynode *list, size_t *ret_n)
+{
+	const char **v = NULL;
+	size_t i;
+
+	*ret_n = 0;
+	if (!ynode_is_seq(list))
+		return NULL;
+	v = xcalloc(list->n, sizeof(*v));
+	for (i = 0; i < list->n; i++) {
+		if (ynode_str(list->items[i]))
+			v[(*ret_n)++] = ynode_str(list->items[i]);
+	}
+	return v;
+}
+
+static const struct tosca_type *
+mbuild_type(const struct mbuild *b, enum tosca_section s,
+	    const struct ynode *tmpl)
+{
+	const char *tn = ynode_str(ynode_get(tmpl, "type"));
+
+	return tn ? tosca_registry_find(b->u->reg, s, tn) : NULL;
+}
+
+/* The target of the first requirement called name: "X" or {node: X}. */
+static const struct ynode *
+req_target(const struct ynode *tmpl, const char *name)
+{
+	const struct ynode *reqs = ynode_get(tmpl, "requirements");
+	size_t i;
+
+	for (i = 0; ynode_is_seq(reqs) && i < reqs->n; i++) {
+		const struct ynode *t = ynode_get(reqs->items[i], name);
+
+		if (ynode_is_map(t))
+			t = ynode_get(t, "node");
+		if (ynode_is_scalar(t))
+			return t;
+	}
+	return NULL;
+}
+
+static void
+mbuild_unsupported(struct nfv_service *s, const char *feature,
+		   const char *subject, const struct ynode *where)
+{
+	struct nfv_unsupported *u = ADD(s->unsupported, s->nunsupported);
+
+	u->feature = feature;
+	u->subject = subject;
+	u->pos = where->pos;
+}
+
+static void
+mbuild_vl(struct nfv_vl *vl, const char *name, const struct ynode *tmpl)
+{
+	const struct ynode *p = ynode_get(tmpl, "properties");
+
+	vl->name = name;
+	vl->network_name = prop_str(p, "network_name");
+	vl->vendor = prop_str(p, "vendor");
+	vl->cidr = prop_str(p, "cidr");
+	vl->ip_version = (int)prop_int(p, "ip_version", 4);
+	vl->start_ip = prop_str(p, "start_ip");
+	vl->end_ip = prop_str(p, "end_ip");
+	vl->gateway_ip = prop_str(p, "gateway_ip");
+}
+
+/* "80:8080" or "80" -> published/target ports. */
+static int
+parse_port_map(const char *s, struct nfv_port_map *pm)
+{
+	char *end;
+	long a, b;
+
+	a = strtol(s, &end, 10);
+	if (end == s)
+		return -EINVAL;
+	b = a;
+	if (*end == ':') {
+		const char *t = end + 1;
+
+		b = strtol(t, &end, 10);
+		if (end == t)
+			return -EINVAL;
+	}
+	if (*end != '\0' || a < 1 || a > 65535 || b < 1 || b > 65535)
+		return -EINVAL;
+	pm->published = (int)a;
+	pm->target = (int)b;
+	return 0;
+}
+
+static void
+mbuild_containers(struct mbuild *b, struct nfv_vdu *vdu,
+		  const struct ynode *vnfcs)
+{
+	size_t i, j;
+
+	for (i = 0; ynode_is_map(vnfcs) && i < vnfcs->n; i++) {
+		const struct ynode *p = vnfcs->items[i];
+		const struct ynode *ports = ynode_get(p, "ports");
+		struct nfv_container *c = ADD(vdu->containers, vdu->ncontainers);
+		const char *cpus = prop_str(p, "num_cpus");
+
+		c->name = vnfcs->keys[i]->str;
+		c->image = prop_str(p, "image");
+		c->num_cpus = cpus ? strtod(cpus, NULL) : 0;
+		c->mem_bytes = prop_size(p, "mem_size");
+		c->config = prop_str(p, "config");
+		for (j = 0; ynode_is_seq(ports) && j < ports->n; j++) {
+			struct nfv_port_map pm;
+			const char *ps = ynode_str(ports->items[j]);
+
+			if (!ps || parse_port_map(ps, &pm) < 0 ||
+			    pm.published != pm.target) {
+				diag_error(b->d, &ports->items[j]->pos,
+					   "%s: container '%s': port '%s' is "
+					   "not a port number",
+					   vdu->name, c->name, ps ? ps : "…");
+				b->errors++;
+				continue;
+			}
+			c->ports = xrealloc(c->ports,
+					    (c->nports + 1) * sizeof(*c->ports));
+			c->ports[c->nports++] = pm.target;
+		}
+	}
+}
+
+static void
+mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
+	   const char *name, const struct ynode *tmpl)
+{
+	const struct ynode *p = ynode_get(tmpl, "properties");
+	const struct ynode *compute =
+		ynode_get(ynode_get(ynode_get(tmpl, "capabilities"),
+				    "nfv_compute"),
+			  "properties");
+	const struct ynode *md = ynode_get(p, "metadata");
+	const struct ynode *mon = ynode_get(p, "monitoring_policy");
+	const struct ynode *list;
+	struct nfv_vdu *vdu = ADD(vnf->vdus, vnf->nvdus);
+	size_t i;
+
+	vdu->name = name;
+	vdu->pos = tmpl->pos;
+	vdu->instances = vdu->min_instances = vdu->max_instances = 1;
+	vdu->kind = ynode_get(p, "vnfcs") ? NFV_VDU_CONTAINER : NFV_VDU_VM;
+	vdu->image = prop_str(p, "image");
+	vdu->flavor = prop_str(p, "flavor");
+	vdu->key_name = prop_str(p, "key_name");
+	vdu->user_data = prop_str(p, "user_data");
+	vdu->user_data_format = prop_str(p, "user_data_format");
+	vdu->availability_zone = prop_str(p, "availability_zone");
+	vdu->config = prop_str(p, "config");
+	vdu->vcpus = (int)prop_int(compute, "num_cpus", 0);
+	vdu->mem_bytes = prop_size(compute, "mem_size");
+	vdu->disk_bytes = prop_size(compute, "disk_size");
+	for (i = 0; ynode_is_map(md) && i < md->n; i++) {
+		struct nfv_kv *kv = ADD(vdu->metadata, vdu->nmetadata);
+
+		kv->key = md->keys[i]->str;
+		kv->value = ynode_str(md->items[i]) ? ynode_str(md->items[i])
+						    : "";
+	}
+	if (ynode_is_map(mon)) {
+		vdu->monitoring = prop_str(mon, "name");
+		vdu->monitoring_action =
+			prop_str(ynode_get(mon, "actions"), "failure");
+	}
+	vdu->namespace = prop_str(p, "namespace");
+	vdu->service_type = prop_str(p, "service_type");
+	list = ynode_get(p, "mapping_ports");
+	for (i = 0; ynode_is_seq(list) && i < list->n; i++) {
+		struct nfv_port_map pm;
+		const char *ps = ynode_str(list->items[i]);
+
+		if (!ps || parse_port_map(ps, &pm) < 0) {
+			diag_error(b->d, &list->items[i]->pos,
+				   "%s: mapping_ports entry '%s' is not "
+				   "'published:target' (e.g. \"80:8080\")",
+				   name, ps ? ps : "…");
+			b->errors++;
+			continue;
+		}
+		*(struct nfv_port_map *)ADD(vdu->mapping_ports,
+					    vdu->nmapping_ports) = pm;
+	}
+	list = ynode_get(p, "labels");
+	for (i = 0; ynode_is_seq(list) && i < list->n; i++) {
+		const char *ls = ynode_str(list->items[i]);
+		const char *colon = ls ? strchr(ls, ':') : NULL;
+		struct nfv_kv *kv;
+
+		if (!colon || colon == ls) {
+			diag_error(b->d, &list->items[i]->pos,
+				   "%s: label '%s' is not \"key: value\"", name,
+				   ls ? ls : "…");
+			b->errors++;
+			continue;
+		}
+		kv = ADD(vdu->labels, vdu->nlabels);
+		kv->key = mbuild_own(b, xstrndup(ls, (size_t)(colon - ls)));
+		kv->value = colon + 1 + strspn(colon + 1, " ");
+	}
+	mbuild_containers(b, vdu, ynode_get(p, "vnfcs"));
+	if (ynode_get(p, "reservation_metadata"))
+		mbuild_unsupported(s, "reservation", name, tmpl);
+	if (ynode_get(compute, "numa_nodes") || ynode_get(compute, "numa_node_count") ||
+	    ynode_get(compute, "cpu_allocation") ||
+	    ynode_get(compute, "mem_page_size"))
+		mbuild_unsupported(s, "NUMA, CPU pinning and huge pages", name,
+				   tmpl);
+	if (vdu->kind == NFV_VDU_VM && !vdu->image &&
+	    !ynode_get(tmpl, "artifacts")) {
+		diag_error(b->d, &tmpl->pos,
+			   "%s: a VM VDU needs an image (property 'image' or "
+			   "an image artifact)",
+			   name);
+		b->errors++;
+	}
+	if (vdu->kind == NFV_VDU_VM && ynode_get(tmpl, "artifacts") &&
+	    !vdu->image)
+		mbuild_unsupported(s, "images uploaded from artifacts", name,
+				   tmpl);
+}
+
+static void
+mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
+	  const struct ynode *tmpl)
+{
+	const struct ynode *p = ynode_get(tmpl, "properties");
+	const struct ynode *t;
+	struct nfv_cp *cp = ADD(vnf->cps, vnf->ncps);
+	const struct ynode *aap = ynode_get(p, "allowed_address_pairs");
+	size_t i;
+
+	cp->name = name;
+	t = req_target(tmpl, "virtualBinding");
+	cp->vdu = t ? t->str : NULL;
+	t = req_target(tmpl, "virtualLink");
+	cp->vl = t ? t->str : NULL;
+	cp->ip_address = prop_str(p, "ip_address");
+	cp->mac_address = prop_str(p, "mac_address");
+	cp->management = prop_bool(p, "management", false);
+	cp->order = (int)prop_int(p, "order", 0);
+	cp->anti_spoofing = prop_bool(p, "anti_spoofing_protection", true);
+	cp->vnic_type = prop_str(p, "type");
+	if (!cp->vnic_type)
+		cp->vnic_type = "normal";
+	else if (strcmp(cp->vnic_type, "sriov") == 0)
+		mbuild_unsupported(s, "SR-IOV ports", name, tmpl);
+	cp->security_groups = prop_strings(ynode_get(p, "security_groups"),
+					   &cp->nsecurity_groups);
+	for (i = 0; ynode_is_seq(aap) && i < aap->n; i++) {
+		const char *ip = ynode_str(aap->items[i]);
+
+		if (!ip)
+			ip = prop_str(aap->items[i], "ip_address");
+		if (!ip)
+			continue;
+		cp->allowed_address_pairs =
+			xrealloc(cp->allowed_address_pairs,
+				 (cp->nallowed_address_pairs + 1) *
+					 sizeof(*cp->allowed_address_pairs));
+		cp->allowed_address_pairs[cp->nallowed_address_pairs++] = ip;
+	}
+}
+
+static struct nfv_vdu *
+vnf_vdu_mut(struct nfv_vnf *v, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->nvdus; i++) {
+		if (strcmp(v->vdus[i].name, name) == 0)
+			return &v->vdus[i];
+	}
+	return NULL;
+}
+
+static void
+mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
+	       const struct ynode *pol)
+{
+	const struct ynode *p = ynode_get(pol, "properties");
+	const struct ynode *targets = ynode_get(pol, "targets");
+	struct nfv_scaling *sc = ADD(vnf->scaling, vnf->nscaling);
+	const struct ynode *site = ynode_get(p, "default_instances");
+	size_t i;
+
+	if (!targets)
+		targets = ynode_get(p, "targets");
+	sc->name = name;
+	sc->targets = prop_strings(targets, &sc->ntargets);
+	sc->min_instances = (int)prop_int(p, "min_instances", 1);
+	sc->max_instances = (int)prop_int(p, "max_instances", 1);
+	sc->default_instances =
+		(int)prop_int(p, "default_instances", sc->min_instances);
+	sc->increment = (int)prop_int(p, "increment", 1);
+	sc->cooldown = (int)prop_int(p, "cooldown", 0);
+	sc->target_cpu_utilization =
+		(int)prop_int(p, "target_cpu_utilization_percentage", 0);
+	if (!site)
+		site = pol;
+	if (sc->min_instances < 0 || sc->min_instances > sc->max_instances) {
+		diag_error(b->d, &site->pos,
+			   "policy '%s': min_instances (%d) must be between 0 "
+			   "and max_instances (%d)",
+			   name, sc->min_instances, sc->max_instances);
+		b->errors++;
+	} else if (sc->default_instances < sc->min_instances ||
+		   sc->default_instances > sc->max_instances) {
+		diag_error(b->d, &site->pos,
+			   "policy '%s': default_instances (%d) must be "
+			   "between min_instances (%d) and max_instances (%d)",
+			   name, sc->default_instances, sc->min_instances,
+			   sc->max_instances);
+		b->errors++;
+	}
+	if (sc->increment <= 0) {
+		const struct ynode *inc = ynode_get(p, "increment");
+
+		diag_error(b->d, inc ? &inc->pos : &pol->pos,
+			   "policy '%s': increment must be greater than 0",
+			   name);
+		b->errors++;
+	}
+	if (!targets || sc->ntargets == 0) {
+		diag_error(b->d, &pol->pos,
+			   "policy '%s': a scaling policy needs targets (the "
+			   "VDUs it scales)",
+			   name);
+		b->errors++;
+	}
+	for (i = 0; i < sc->ntargets; i++) {
+		struct nfv_vdu *vdu = vnf_vdu_mut(vnf, sc->targets[i]);
+
+		if (!vdu) {
+			diag_error(b->d, &targets->items[i]->pos,
+				   "policy '%s': target '%s' is not a VDU",
+				   name, sc->targets[i]);
+			b->errors++;
+			continue;
+		}
+		vdu->instances = sc->default_instances;
+		vdu->min_instances = sc->min_instances;
+		vdu->max_instances = sc->max_instances;
+		vdu->scaling_policy = name;
+		vdu->target_cpu_utilization = sc->target_cpu_utilization;
+	}
+}
+
+/* Visits the policies list: "- name: {type: …}". */
+static void
+mbuild_policies(struct mbuild *b, const struct ynode *topo,
+		void (*cb)(struct mbuild *b, const char *name,
+			   const struct ynode *pol,
+			   const struct tosca_type *t, void *payload),
+		void *payload)
+{
+	const struct ynode *pols = ynode_get(topo, "policies");
+	size_t i;
+
+	for (i = 0; ynode_is_seq(pols) && i < pols->n; i++) {
+		const struct ynode *e = pols->items[i];
+		const struct tosca_type *t;
+
+		if (!ynode_is_map(e) || e->n != 1)
+			continue;
+		t = mbuild_type(b, TOSCA_POLICY_TYPE, e->items[0]);
+		if (t)
+			cb(b, e->keys[0]->str, e->items[0], t, payload);
+	}
+}
+
+struct vnf_policy_ctx {
+	struct nfv_vnf *vnf;
+	struct nfv_service *s;
+};
+
+static void
+mbuild_vnf_policy(struct mbuild *b, const char *name, const struct ynode *pol,
+		  const struct tosca_type *t, void *payload)
+{
+	struct vnf_policy_ctx *c = payload;
+
+	if (tosca_type_is_a(t, "nfvsync.policies.VimPlacement")) {
+		const struct ynode *vim =
+			ynode_get(ynode_get(pol, "properties"), "vim");
+
+		if (ynode_str(vim) && !c->vnf->vim) {
+			c->vnf->vim = vim->str;
+			c->vnf->vim_pos = vim->pos;
+		}
+	} else if (tosca_type_is_a(t, "tosca.policies.Scaling") ||
+		   tosca_type_is_a(t, "tosca.policies.tacker.Scaling")) {
+		mbuild_scaling(b, c->vnf, name, pol);
+	} else if (tosca_type_is_a(t, "tosca.policies.tacker.Reservation") ||
+		   tosca_type_is_a(t, "tosca.policies.Reservation")) {
+		mbuild_unsupported(c->s, "reservation", name, pol);
+	} else if (tosca_type_is_a(t, "tosca.policies.tacker.Alarming")) {
+		mbuild_unsupported(c->s, "alarm-triggered actions", name, pol);
+	} else if (tosca_type_is_a(t, "tosca.policies.Placement")) {
+		mbuild_unsupported(c->s, "affinity placement", name, pol);
+	} else {
+		mbuild_unsupported(c->s, t->name, name, pol);
+	}
+}
+
+/* Forwarding paths: the profile's FP and Tacker's FP.Tacker(V2), which
+ * Tacker derives from tosca.nodes.Root rather than from FP. */
+static bool
+mbuild_is_fp(const struct tosca_type *t)
+{
+	return tosca_type_is_a(t, "tosca.nodes.nfv.FP") ||
+	       strncmp(t->name, "tosca.nodes.nfv.FP.", 19) == 0;
+}
+
+/* Builds a VNF from a VNFD document's topology. */
+static void
+mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
+	   const struct tosca_doc *vnfd)
+{
+	const struct ynode *topo = tosca_doc_topology(vnfd);
+	const struct ynode *nodes = ynode_get(topo, "node_templates");
+	struct vnf_policy_ctx pc = {vnf, s};
+	size_t i, j;
+
+	vnf->vnfd = vnfd->path;
+	/* VDUs first so CPs and policies can refer to them. */
+	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
+		const struct tosca_type *t =
+			mbuild_type(b, TOSCA_NODE_TYPE, nodes->items[i]);
+
+		if (t && tosca_type_is_a(t, "tosca.nodes.nfv.VDU"))
+			mbuild_vdu(b, vnf, s, nodes->keys[i]->str,
+				   nodes->items[i]);
+	}
+	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
+		const struct tosca_type *t =
+			mbuild_type(b, TOSCA_NODE_TYPE, nodes->items[i]);
+		const char *name = nodes->keys[i]->str;
+
+		if (!t || tosca_type_is_a(t, "tosca.nodes.nfv.VDU"))
+			continue;
+		if (tosca_type_is_a(t, "tosca.nodes.nfv.CP"))
+			mbuild_cp(vnf, s, name, nodes->items[i]);
+		else if (tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
+			mbuild_vl(ADD(vnf->vls, vnf->nvls), name,
+				  nodes->items[i]);
+		else if (mbuild_is_fp(t))
+			mbuild_unsupported(s, "VNFFG forwarding paths", name,
+					   nodes->items[i]);
+		else if (tosca_type_is_a(t, "tosca.nodes.BlockStorage") ||
+			 strstr(t->name, "BlockStorage"))
+			mbuild_unsupported(s, "block storage", name,
+					   nodes->items[i]);
+		else if (tosca_type_is_a(t, "tosca.nodes.network.FloatingIP"))
+			mbuild_unsupported(s, "floating IPs", name,
+					   nodes->items[i]);
+		else
+			mbuild_unsupported(s, t->name, name, nodes->items[i]);
+	}
+	/* CP links: network names, and bindings that must be VDUs. */
+	for (i = 0; i < vnf->ncps; i++) {
+		struct nfv_cp *cp = &vnf->cps[i];
+
+		for (j = 0; cp->vl && j < vnf->nvls; j++) {
+			if (strcmp(vnf->vls[j].name, cp->vl) == 0)
+				cp->network_name = vnf->vls[j].network_name;
+		}
+		if (cp->vdu && !nfv_vnf_vdu(vnf, cp->vdu)) {
+			diag_error(b->d, &ynode_get(nodes, cp->name)->pos,
+				   "%s: virtualBinding '%s' is not a VDU",
+				   cp->name, cp->vdu);
+			b->errors++;
+		}
+	}
+	mbuild_policies(b, topo, mbuild_vnf_policy, &pc);
+	if (ynode_get(topo, "groups"))
+		mbuild_unsupported(s, "VNFFG groups", "groups",
+				   ynode_get(topo, "groups"));
+}
+
+/* The imported VNFD whose substitution_mappings.node_type is type. */
+static const struct tosca_doc *
+mbuild_vnfd_for_type(const struct mbuild *b, const char *type)
+{
+	size_t i;
+
+	for (i = 1; i < b->u->ndocs; i++) {
+		const struct ynode *sm = ynode_get(
+			tosca_doc_topology(b->u->docs[i]),
+			"substitution_mappings");
+		const char *nt = ynode_str(ynode_get(sm, "node_type"));
+
+		if (nt && strcmp(nt, type) == 0)
+			return b->u->docs[i];
+	}
+	return NULL;
+}
+
+/* CPs whose virtual link the NSD provides: VNF requirement r: VLx and
+ * substitution_mappings r: [CP, virtualLink]. */
+static void
+mbuild_ns_links(struct nfv_service *s, struct nfv_vnf *vnf,
+		const struct tosca_doc *vnfd, const struct ynode *tmpl)
+{
+	const struct ynode *reqs = ynode_get(tmpl, "requirements");
+	const struct ynode *map =
+		ynode_get(ynode_get(tosca_doc_topology(vnfd),
+				    "substitution_mappings"),
+			  "requirements");
+	size_t i, j, k;
+
+	for (i = 0; ynode_is_seq(reqs) && i < reqs->n; i++) {
+		const struct ynode *r = reqs->items[i];
+		const struct ynode *m, *target;
+
+		if (!ynode_is_map(r) || r->n != 1)
+			continue;
+		m = ynode_get(map, r->keys[0]->str);
+		target = r->items[0];
+		if (ynode_is_map(target))
+			target = ynode_get(target, "node");
+		if (!ynode_is_seq(m) || m->n != 2 || !ynode_str(target))
+			continue;
+		for (j = 0; j < vnf->ncps; j++) {
+			struct nfv_cp *cp = &vnf->cps[j];
+
+			if (strcmp(cp->name, ynode_str(m->items[0])) != 0)
+				continue;
+			cp->vl = target->str;
+			for (k = 0; k < s->nvls; k++) {
+				if (strcmp(s->vls[k].name, cp->vl) == 0)
+					cp->network_name =
+						s->vls[k].network_name;
+			}
+		}
+	}
+}
+
+static void
+mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
+		const struct ynode *tmpl)
+{
+	const struct ynode *p = ynode_get(tmpl, "properties");
+	const struct ynode *l = ynode_get(p, "listener");
+	const struct ynode *pool = ynode_get(p, "pool");
+	const struct ynode *hm = ynode_get(p, "health_monitor");
+	const struct ynode *rules = ynode_get(p, "l7_rules");
+	const struct ynode *reqs = ynode_get(tmpl, "requirements");
+	const struct ynode *vl = req_target(tmpl, "virtualLink");
+	struct nfv_balancer *lb = ADD(s->balancers, s->nbalancers);
+	size_t i;
+
+	lb->name = name;
+	lb->pos = tmpl->pos;
+	lb->vip_address = prop_str(p, "vip_address");
+	lb->listener_protocol = prop_str(l, "protocol");
+	if (!lb->listener_protocol)
+		lb->listener_protocol = "HTTP";
+	lb->listener_port = (int)prop_int(l, "port", 80);
+	lb->pool_algorithm = prop_str(pool, "algorithm");
+	if (!lb->pool_algorithm)
+		lb->pool_algorithm = "ROUND_ROBIN";
+	lb->pool_protocol = prop_str(pool, "protocol");
+	if (!lb->pool_protocol)
+		lb->pool_protocol = "HTTP";
+	lb->member_port = (int)prop_int(pool, "member_port", 80);
+	if (ynode_is_map(hm)) {
+		lb->has_health_monitor = true;
+		lb->hm_type = prop_str(hm, "type") ? prop_str(hm, "type")
+						   : "HTTP";
+		lb->hm_delay = (int)prop_int(hm, "delay", 5);
+		lb->hm_timeout = (int)prop_int(hm, "timeout", 3);
+		lb->hm_max_retries = (int)prop_int(hm, "max_retries", 3);
+		lb->hm_http_method = prop_str(hm, "http_method")
+					     ? prop_str(hm, "http_method")
+					     : "GET";
+		lb->hm_url_path = prop_str(hm, "url_path")
+					  ? prop_str(hm, "url_path")
+					  : "/";
+		lb->hm_expected_codes = prop_str(hm, "expected_codes")
+						? prop_str(hm, "expected_codes")
+						: "200";
+		if (lb->hm_timeout > lb->hm_delay) {
+			diag_error(b->d, &hm->pos,
+				   "%s: health_monitor timeout (%d) must not "
+				   "exceed delay (%d)",
+				   name, lb->hm_timeout, lb->hm_delay);
+			b->errors++;
+		}
+	}
+	if (vl) {
+		for (i = 0; i < s->nvls; i++) {
+			if (strcmp(s->vls[i].name, vl->str) == 0)
+				lb->vip_network = s->vls[i].network_name;
+		}
+	}
+	for (i = 0; ynode_is_seq(reqs) && i < reqs->n; i++) {
+		const struct ynode *t = ynode_get(reqs->items[i], "members");
+
+		if (ynode_is_map(t))
+			t = ynode_get(t, "node");
+		if (!ynode_str(t))
+			continue;
+		if (!nfv_service_vnf(s, t->str)) {
+			diag_error(b->d, &t->pos,
+				   "%s: member '%s' is not a VNF of this "
+				   "network service",
+				   name, t->str);
+			b->errors++;
+			continue;
+		}
+		lb->members = xrealloc(lb->members,
+				       (lb->nmembers + 1) * sizeof(*lb->members));
+		lb->members[lb->nmembers++] = t->str;
+	}
+	for (i = 0; ynode_is_seq(rules) && i < rules->n; i++) {
+		const struct ynode *r = rules->items[i];
+		struct nfv_l7_rule *rule = ADD(lb->l7_rules, lb->nl7_rules);
+		const struct nfv_vnf *vnf;
+		const struct nfv_vdu *vdu;
+		size_t k;
+		bool member = false;
+
+		rule->path_prefix = prop_str(r, "path_prefix");
+		rule->vnf = prop_str(r, "vnf");
+		rule->vdu = prop_str(r, "vdu");
+		rule->instance = (int)prop_int(r, "instance", 0);
+		if (!rule->vnf || !rule->vdu || !rule->path_prefix)
+			continue; /* the validator reported it */
+		for (k = 0; k < lb->nmembers; k++)
+			member = member || strcmp(lb->members[k], rule->vnf) == 0;
+		vnf = nfv_service_vnf(s, rule->vnf);
+		vdu = vnf ? nfv_vnf_vdu(vnf, rule->vdu) : NULL;
+		if (!member) {
+			diag_error(b->d, &ynode_get(r, "vnf")->pos,
+				   "%s: route '%s' sends traffic to '%s', "
+				   "which is not a member of the balancer",
+				   name, rule->path_prefix, rule->vnf);
+			b->errors++;
+		} else if (!vdu) {
+			diag_error(b->d, &ynode_get(r, "vdu")->pos,
+				   "%s: route '%s': VNF '%s' has no VDU '%s'",
+				   name, rule->path_prefix, rule->vnf,
+				   rule->vdu);
+			b->errors++;
+		} else if (rule->instance >= vdu->max_instances) {
+			diag_error(b->d, &ynode_get(r, "instance")->pos,
+				   "%s: route '%s': instance %d of %s/%s can "
+				   "never exist (max_instances %d)",
+				   name, rule->path_prefix, rule->instance,
+				   rule->vnf, rule->vdu, vdu->max_instances);
+			b->errors++;
+		}
+	}
+}
+
+static void
+mbuild_ns_policy(struct mbuild *b, const char *name, const struct ynode *pol,
+		 const struct tosca_type *t, void *payload)
+{
+	struct nfv_service *s = payload;
+	const struct ynode *targets = ynode_get(pol, "targets");
+	const struct ynode *vim = ynode_get(ynode_get(pol, "properties"), "vim");
+	size_t i, k;
+
+	if (!tosca_type_is_a(t, "nfvsync.policies.VimPlacement")) {
+		mbuild_unsupported(s, t->name, name, pol);
+		return;
+	}
+	if (!ynode_str(vim))
+		return;
+	if (!ynode_is_seq(targets) || targets->n == 0) {
+		diag_error(b->d, &pol->pos,
+			   "policy '%s': in a network service, a VIM "
+			   "placement needs targets (VNFs or balancers)",
+			   name);
+		b->errors++;
+		return;
+	}
+	for (i = 0; i < targets->n; i++) {
+		const char *tn = ynode_str(targets->items[i]);
+		bool found = false;
+
+		for (k = 0; tn && k < s->nvnfs; k++) {
+			if (strcmp(s->vnfs[k].name, tn) == 0) {
+				s->vnfs[k].vim = vim->str;
+				s->vnfs[k].vim_pos = vim->pos;
+				found = true;
+			}
+		}
+		for (k = 0; tn && k < s->nbalancers; k++) {
+			if (strcmp(s->balancers[k].name, tn) == 0) {
+				s->balancers[k].vim = vim->str;
+				s->balancers[k].vim_pos = vim->pos;
+				found = true;
+			}
+		}
+		if (!found && tn) {
+			diag_error(b->d, &targets->items[i]->pos,
+				   "policy '%s': target '%s' is not a VNF or "
+				   "a load balancer",
+				   name, tn);
+			b->errors++;
+		}
+	}
+}
+
+static const char *
+mbuild_service_name(struct mbuild *b, const struct tosca_doc *doc)
+{
+	const char *n = ynode_str(
+		ynode_get(ynode_get(doc->root, "metadata"), "template_name"));
+	const char *slash, *dot;
+	char *stem;
+
+	if (n)
+		return n;
+	slash = strrchr(doc->path, '/');
+	stem = xstrdup(slash ? slash + 1 : doc->path);
+	dot = strrchr(stem, '.');
+	if (dot)
+		stem[dot - stem] = '\0';
+	return mbuild_own(b, stem);
+}
+
+int
+nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
+		   struct diag *d)
+{
+	struct mbuild b = {m, u, d, 0};
+	const struct tosca_doc *doc = u->root;
+	const struct ynode *topo = tosca_doc_topology(doc);
+	const struct ynode *nodes = ynode_get(topo, "node_templates");
+	struct nfv_service *s = ADD(m->services, m->nservices);
+	bool has_vdu = false;
+	size_t i;
+
+	s->name = mbuild_service_name(&b, doc);
+	s->file = doc->path;
+	s->description = ynode_str(ynode_get(doc->root, "description"));
+	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
+		const struct tosca_type *t =
+			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
+
+		has_vdu = has_vdu || (t && tosca_type_is_a(t, "tosca.nodes.nfv.VDU"));
+	}
+	if (has_vdu) {
+		struct nfv_vnf *vnf = ADD(s->vnfs, s->nvnfs);
+
+		s->kind = NFV_SERVICE_VNF;
+		vnf->name = s->name;
+		vnf->pos = (struct diag_pos){doc->path, 1, 1};
+		mbuild_vnf(&b, s, vnf, doc);
+		return b.errors ? -EINVAL : 0;
+	}
+	/* A network service (or a VNFFGD, which only has unsupported parts). */
+	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
+		const struct tosca_type *t =
+			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
+
+		if (t && tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
+			mbuild_vl(ADD(s->vls, s->nvls), nodes->keys[i]->str,
+				  nodes->items[i]);
+	}
+	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
+		const struct ynode *tmpl = nodes->items[i];
+		const char *name = nodes->keys[i]->str;
+		const struct tosca_type *t =
+			mbuild_type(&b, TOSCA_NODE_TYPE, tmpl);
+		const struct tosca_doc *vnfd =
+			t ? mbuild_vnfd_for_type(&b, t->name) : NULL;
+
+		if (!t || tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
+			continue;
+		if (vnfd) {
+			struct nfv_vnf *vnf = ADD(s->vnfs, s->nvnfs);
+
+			vnf->name = name;
+			vnf->pos = tmpl->pos;
+			mbuild_vnf(&b, s, vnf, vnfd);
+			mbuild_ns_links(s, vnf, vnfd, tmpl);
+		} else if (tosca_type_is_a(t, "nfvsync.nodes.LoadBalancer")) {
+			continue; /* after every VNF exists */
+		} else if (mbuild_is_fp(t)) {
+			mbuild_unsupported(s, "VNFFG forwarding paths", name,
+					   tmpl);
+		} else if (tosca_type_is_a(t, "tosca.nodes.nfv.VNF") ||
+			   !t->parent) {
+			diag_error(d, &ynode_get(tmpl, "type")->pos,
+				   "%s: no imported VNFD provides type %s (its "
+				   "substitution_mappings.node_type)",
+				   name, t->name);
+			b.errors++;
+		} else {
+			mbuild_unsupported(s, t->name, name, tmpl);
+		}
+	}
+	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
+		const struct tosca_type *t =
+			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
+
+		if (t && tosca_type_is_a(t, "nfvsync.nodes.LoadBalancer"))
+			mbuild_balancer(&b, s, nodes->keys[i]->str,
+					nodes->items[i]);
+	}
+	mbuild_policies(&b, topo, mbuild_ns_policy, s);
+	if (ynode_get(topo, "groups"))
+		mbuild_unsupported(s, "VNFFG groups", "groups",
+				   ynode_get(topo, "groups"));
+	s->kind = s->nvnfs ? NFV_SERVICE_NS : NFV_SERVICE_OTHER;
+	return b.errors ? -EINVAL : 0;
+}
