@@ -512,7 +512,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 		struct diag_pos pos = {paths[i], 0, 0};
 
 		if (stat(paths[i], &st) < 0) {
-			diag_error(d, &pos, "%s", strerror(errno));
+			diag_error(d, &pos, "cannot read: %s", strerror(errno));
 			rc = -ENOENT;
 		} else if (S_ISDIR(st.st_mode)) {
 			size_t first = w.n;

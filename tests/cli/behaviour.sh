@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: exit codes (Terraform's
+# -detailed-exitcode convention), help on every verb, refusal of empty
+# sources, --out, parameter files, VIM placement errors in a repository.
+# Usage: behaviour.sh NFVSYNC
+set -u
+nfvsync=$(realpath "$1")
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+
+expect() { # description, wanted exit code, wanted output fragment ("" none), command...
+	local what=$1 want_rc=$2 want_out=$3
+	shift 3
+	local out rc
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want_rc" ]; then
+		echo "FAIL $what: exit $rc, want $want_rc"; echo "$out" | head -20
+		fail=$((fail + 1)); return
+	fi
+	if [ -n "$want_out" ] && ! grep -qF -- "$want_out" <<<"$out"; then
+		echo "FAIL $what: output lacks '$want_out'"; echo "$out" | head -20
+		fail=$((fail + 1)); return
+	fi
+	pass=$((pass + 1))
+}
+
+ex=examples/symmetric-web
+expect "validate example" 0 "configuration OK: 3 descriptor files, 1 service, 2 VNFs, 2 VIMs" "$nfvsync" validate --strict $ex
+expect "plan example" 0 "Plan: 18 to create, 0 to update" "$nfvsync" plan $ex
+expect "plan --detailed-exitcode with changes" 2 "" "$nfvsync" plan --detailed-exitcode $ex
+expect "plan -o json" 0 '"format_version": 1' "$nfvsync" plan -o json $ex
+expect "plan --out" 0 "" "$nfvsync" plan --out "$tmp/plan.txt" $ex
+expect "plan --out wrote the plan" 0 "Plan: 18 to create" cat "$tmp/plan.txt"
+expect "plan lists unsupported features" 0 "? VNFFG forwarding paths: Forwarding_path1" "$nfvsync" plan ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
+expect "plan of a VNFFG has no changes" 0 "" "$nfvsync" plan --detailed-exitcode ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
+expect "show -o json" 0 '"name": "site2-web"' "$nfvsync" show -o json $ex
+expect "bad output format" 1 "unknown output format 'yaml'" "$nfvsync" plan -o yaml $ex
+expect "no path" 1 "give the descriptor files or directories" "$nfvsync" validate
+expect "missing path" 1 "no/such/dir: error: cannot read: No such file or directory" "$nfvsync" validate no/such/dir
+expect "unknown command" 1 "unknown command 'aply'" "$nfvsync" aply
+expect "unknown option" 1 "unknown option '--frobnicate'" "$nfvsync" plan --frobnicate $ex
+expect "option of another verb" 1 "does not apply here" "$nfvsync" validate --detailed-exitcode $ex
+for verb in validate show plan; do
+	expect "$verb --help" 0 "usage: nfvsync $verb" "$nfvsync" $verb --help
+done
+expect "top-level help" 0 "Commands:" "$nfvsync" --help
+expect "version" 0 "nfvsync " "$nfvsync" version
+
+mkdir "$tmp/empty"
+expect "empty directory is refused" 1 'never reads an empty source as "delete everything"' "$nfvsync" plan "$tmp/empty"
+echo "name: not a descriptor" >"$tmp/empty/notes.yaml"
+expect "directory of non-descriptors is refused" 1 "no TOSCA descriptor found" "$nfvsync" plan "$tmp/empty"
+
+corpus=../shared/corpus/tacker
+expect "parameter file (plain map wrapped in nsd:)" 0 "configuration OK: 3 descriptor files" "$nfvsync" validate -p $corpus/nsd/ns_param.yaml $corpus/nsd/sample-tosca-nsd.yaml
+expect "parameter file (flow map, trailing comma)" 0 "configuration OK" "$nfvsync" validate -p $corpus/vnfd/tosca-vnfd-instance-reservation-param-values.yaml $corpus/vnfd/tosca-vnfd-instance-reservation.yaml
+expect "parameter file (flat map)" 0 "configuration OK" "$nfvsync" validate -p $corpus/vnffgd/vnffg-param-file.yaml $corpus/vnffgd/tosca-vnffgd-param-sample.yaml
+expect "inputs without parameters fail" 1 "input 'image_name' has no value" "$nfvsync" validate $corpus/vnfd/tosca-vnfd-with-params.yaml
+expect "duplicate key in the corpus is a warning" 0 "warning: duplicate mapping key 'mgmt_driver'" "$nfvsync" validate $corpus/vnfd/tosca-vnfd-monitoring-vdu-autoheal.yaml
+expect "and an error under --strict" 1 "error: duplicate mapping key 'mgmt_driver'" "$nfvsync" validate --strict $corpus/vnfd/tosca-vnfd-monitoring-vdu-autoheal.yaml
+
+# A repository whose placement names a VIM that is not registered.
+cp -r $ex "$tmp/repo"
+sed -i 's/vim: site2/vim: site3/' "$tmp/repo/nsd/symmetric-web.yaml"
+expect "unknown VIM" 1 "site2-web: no VIM named 'site3' is registered (vims/: site1, site2)" "$nfvsync" validate "$tmp/repo"
+sed -i 's/vim: site3/vim: site1/' "$tmp/repo/nsd/symmetric-web.yaml"
+expect "container VDU on OpenStack" 1 "site2-web/VDU1: a containerised VDU cannot run on openstack VIM 'site1'" "$nfvsync" validate "$tmp/repo"
+cp -r $ex "$tmp/repo2"
+sed -i 's/instance: 1/instance: 3/' "$tmp/repo2/nsd/symmetric-web.yaml"
+expect "route to an instance that cannot exist" 1 "instance 3 of site2-web/VDU1 can never exist (max_instances 3)" "$nfvsync" validate "$tmp/repo2"
+cp -r $ex "$tmp/repo3"
+sed -i 's/default_instances: 2/default_instances: 3/' "$tmp/repo3/vnfd/site2-web.yaml"
+expect "scale-up in Git shows 5 members" 0 "replicas           3" "$nfvsync" plan "$tmp/repo3"
+n=$("$nfvsync" plan -o json "$tmp/repo3" | grep -c '"kind": "member"')
+if [ "$n" -eq 5 ]; then pass=$((pass + 1)); else echo "FAIL scale-up: $n members, want 5"; fail=$((fail + 1)); fi
+
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The CLI paths under valgrind: no leak, no invalid access, on the examples,
+# the corpus, and failing inputs (error paths free what they built).
+# Usage: valgrind.sh VALGRIND NFVSYNC
+set -u
+vg=$1
+nfvsync=$(realpath "$2")
+repo=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$repo"
+corpus=../shared/corpus/tacker
+pass=0 fail=0
+run() { # exit code wanted, args...
+	local want=$1
+	shift
+	"$vg" -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible \
+		--errors-for-leak-kinds=definite,indirect,possible "$nfvsync" "$@" >/dev/null 2>/tmp/vg.$$
+	local rc=$?
+	if [ $rc -ne "$want" ]; then
+		echo "FAIL valgrind nfvsync $*: exit $rc (want $want)"; cat /tmp/vg.$$ | head -40
+		fail=$((fail + 1))
+	else
+		pass=$((pass + 1))
+	fi
+}
+run 0 validate examples/symmetric-web
+run 0 show -o json examples/symmetric-web
+run 0 plan examples/symmetric-web
+run 0 plan -o json examples/symmetric-web
+run 0 validate -p $corpus/nsd/ns_param.yaml $corpus/nsd/sample-tosca-nsd.yaml
+run 0 plan $corpus/vnffgd/tosca-vnffgd-sample.yaml
+run 0 show $corpus/vnfd-containerized
+run 1 validate $corpus/vnfd
+run 1 validate tests/cli/bad
+run 1 plan no/such/path
+rm -f /tmp/vg.$$
+echo "$pass passed, $fail failed"
+[ $fail -eq 0 ]
