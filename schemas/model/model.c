@@ -137,9 +137,13 @@ mbuild_unsupported(struct nfv_service *s, const char *feature,
 }
 
 static void
-mbuild_vl(struct nfv_vl *vl, const char *name, const struct ynode *tmpl)
+mbuild_vl(struct nfv_service *s, struct nfv_vl *vl, const char *name,
+	  const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
+
+	if (ynode_get(p, "cidr"))
+		mbuild_unsupported(s, "creating networks (cidr)", name, tmpl);
 
 	vl->name = name;
 	vl->network_name = prop_str(p, "network_name");
@@ -533,7 +537,7 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 		if (tosca_type_is_a(t, "tosca.nodes.nfv.CP"))
 			mbuild_cp(vnf, s, name, nodes->items[i]);
 		else if (tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
-			mbuild_vl(ADD(vnf->vls, vnf->nvls), name,
+			mbuild_vl(s, ADD(vnf->vls, vnf->nvls), name,
 				  nodes->items[i]);
 		else if (mbuild_is_fp(t))
 			mbuild_unsupported(s, "VNFFG forwarding paths", name,
@@ -850,7 +854,7 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
 
 		if (t && tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
-			mbuild_vl(ADD(s->vls, s->nvls), nodes->keys[i]->str,
+			mbuild_vl(s, ADD(s->vls, s->nvls), nodes->keys[i]->str,
 				  nodes->items[i]);
 	}
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {

@@ -707,6 +707,46 @@ vctx_targets(struct vctx *v, const struct ynode *targets, const char *owner,
 	}
 }
 
+/*
+ * Policy-level blocks that the type grammar has no key for: Tacker's
+ * Alarming triggers and Reservation block, checked against the data types
+ * the schema defines for them when it does.
+ */
+static void
+vctx_policy_blocks(struct vctx *v, const struct ynode *p, const char *owner)
+{
+	const struct ynode *trig = ynode_get(p, "triggers");
+	const struct ynode *rsv = ynode_get(p, "reservation");
+	size_t i;
+
+	if (trig && tosca_registry_find(v->reg, TOSCA_DATA_TYPE,
+					"tosca.datatypes.tacker.AlarmTrigger")) {
+		if (!ynode_is_map(trig)) {
+			diag_error(v->d, &trig->pos,
+				   "%s: triggers must be a mapping of trigger "
+				   "names to definitions",
+				   owner);
+			v->errors++;
+		}
+		for (i = 0; ynode_is_map(trig) && i < trig->n; i++) {
+			char *what = xasprintf("%s: trigger '%s'", owner,
+					       trig->keys[i]->str);
+
+			vctx_value(v, "tosca.datatypes.tacker.AlarmTrigger",
+				   NULL, trig->items[i], what);
+			free(what);
+		}
+	}
+	if (rsv && tosca_registry_find(v->reg, TOSCA_DATA_TYPE,
+				       "tosca.datatypes.tacker.Reservation")) {
+		char *what = xasprintf("%s: reservation", owner);
+
+		vctx_value(v, "tosca.datatypes.tacker.Reservation", NULL, rsv,
+			   what);
+		free(what);
+	}
+}
+
 static void
 vctx_policies(struct vctx *v, const struct ynode *pols)
 {
@@ -743,9 +783,19 @@ vctx_policies(struct vctx *v, const struct ynode *pols)
 			vctx_check_props(v, t, ynode_get(p, "properties"),
 					 e->keys[0], owner);
 		vctx_targets(v, ynode_get(p, "targets"), owner, "targets");
-		/* Tacker's Scaling also accepts targets among properties. */
+		/* Tacker's Scaling also accepts targets among properties, but
+		 * two lists would leave the reader guessing which one counts. */
 		vctx_targets(v, ynode_get(ynode_get(p, "properties"), "targets"),
 			     owner, "targets");
+		if (ynode_get(p, "targets") &&
+		    ynode_get(ynode_get(p, "properties"), "targets")) {
+			diag_error(v->d, &ynode_get_key(p, "targets")->pos,
+				   "%s: targets are given both at policy level "
+				   "and under properties; keep one",
+				   owner);
+			v->errors++;
+		}
+		vctx_policy_blocks(v, p, owner);
 		free(owner);
 	}
 }

@@ -7,7 +7,7 @@
 #   # expect-skip: <why>      not a case of its own
 # Usage: bad_inputs.sh NFVSYNC
 set -u
-nfvsync=$1
+nfvsync=$(realpath "$1")
 cd "$(dirname "$0")/bad"
 pass=0 fail=0
 for f in *.yaml; do
