@@ -10,16 +10,16 @@
 
 int
 cli_parse(int argc, char **argv, const char *verb, const char *usage,
-	  const char *flags, struct cli_opts *o)
+          const char *flags, struct cli_opts *o)
 {
 	static const struct option longopts[] = {
-		{"param-file", required_argument, NULL, 'p'},
-		{"strict", no_argument, NULL, 's'},
-		{"output", required_argument, NULL, 'o'},
-		{"detailed-exitcode", no_argument, NULL, 'd'},
-		{"out", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"param-file", required_argument, NULL, 'p'},
+	    {"strict", no_argument, NULL, 's'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"detailed-exitcode", no_argument, NULL, 'd'},
+	    {"out", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -29,15 +29,17 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	while ((c = getopt_long(argc, argv, "+p:o:h", longopts, NULL)) != -1) {
 		if (c != 'p' && c != 's' && c != 'h' && c != '?' &&
 		    !strchr(flags, c)) {
-			fprintf(stderr, "nfvsync %s: option '%s' does not apply "
-				"here\n%s", verb, argv[optind - 1], usage);
+			fprintf(stderr,
+			        "nfvsync %s: option '%s' does not apply "
+			        "here\n%s",
+			        verb, argv[optind - 1], usage);
 			return -EINVAL;
 		}
 		switch (c) {
 		case 'p':
 			o->param_files = xrealloc(o->param_files,
-						  (o->nparam_files + 1) *
-							  sizeof(*o->param_files));
+			                          (o->nparam_files + 1) *
+			                              sizeof(*o->param_files));
 			o->param_files[o->nparam_files++] = optarg;
 			break;
 		case 's':
@@ -50,9 +52,9 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 				o->format = CLI_FORMAT_TEXT;
 			} else {
 				fprintf(stderr,
-					"nfvsync %s: unknown output format "
-					"'%s' (text or json)\n",
-					verb, optarg);
+				        "nfvsync %s: unknown output format "
+				        "'%s' (text or json)\n",
+				        verb, optarg);
 				return -EINVAL;
 			}
 			break;
@@ -67,15 +69,17 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 			return 1;
 		default:
 			fprintf(stderr, "nfvsync %s: unknown option '%s'\n%s",
-				verb, argv[optind - 1], usage);
+			        verb, argv[optind - 1], usage);
 			return -EINVAL;
 		}
 	}
 	o->paths = (const char **)argv + optind;
 	o->npaths = (size_t)(argc - optind);
 	if (o->npaths == 0) {
-		fprintf(stderr, "nfvsync %s: give the descriptor files or "
-			"directories to read\n%s", verb, usage);
+		fprintf(stderr,
+		        "nfvsync %s: give the descriptor files or "
+		        "directories to read\n%s",
+		        verb, usage);
 		return -EINVAL;
 	}
 	return 0;
@@ -100,8 +104,9 @@ cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 	diag_sort(&d);
 	diag_print(&d, stderr);
 	if (r < 0)
-		fprintf(stderr, "%zu error%s; nothing was changed on any VIM.\n",
-			d.errors, d.errors == 1 ? "" : "s");
+		fprintf(stderr,
+		        "%zu error%s; nothing was changed on any VIM.\n",
+		        d.errors, d.errors == 1 ? "" : "s");
 	diag_done(&d);
 	return r;
 }
@@ -115,14 +120,14 @@ cli_emit(const struct cli_opts *o, const char *text)
 		f = fopen(o->out_file, "w");
 		if (!f) {
 			fprintf(stderr, "nfvsync: cannot write %s: %s\n",
-				o->out_file, strerror(errno));
+			        o->out_file, strerror(errno));
 			return -errno;
 		}
 	}
 	fputs(text, f);
 	if (f != stdout && fclose(f) != 0) {
 		fprintf(stderr, "nfvsync: cannot write %s: %s\n", o->out_file,
-			strerror(errno));
+		        strerror(errno));
 		return -EIO;
 	}
 	return 0;

@@ -38,7 +38,7 @@ struct cli_opts {
  * ('o' output format, 'd' --detailed-exitcode, 'f' --out). Returns 0, 1 when
  * --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,
-	      const char *flags, struct cli_opts *o);
+              const char *flags, struct cli_opts *o);
 void cli_opts_done(struct cli_opts *o);
 
 /* Loads the descriptors, printing diagnostics to stderr. */

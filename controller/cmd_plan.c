@@ -9,16 +9,16 @@
 #include <stdlib.h>
 
 static const char plan_usage[] =
-	"usage: nfvsync plan [-o text|json] [--out FILE] [--detailed-exitcode]\n"
-	"                    [--strict] [-p PARAMS.yaml]... PATH...\n"
-	"\n"
-	"Shows the actions that would converge the VIMs to the descriptors,\n"
-	"grouped by service and VIM. (This version plans against empty VIMs:\n"
-	"the OpenStack and Kubernetes drivers are not built yet.)\n"
-	"\n"
-	"  -o, --output FORMAT    text (default) or json (format_version 1)\n"
-	"      --out FILE         write the plan to FILE\n"
-	"      --detailed-exitcode  exit 0 no changes, 1 error, 2 changes\n";
+    "usage: nfvsync plan [-o text|json] [--out FILE] [--detailed-exitcode]\n"
+    "                    [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "\n"
+    "Shows the actions that would converge the VIMs to the descriptors,\n"
+    "grouped by service and VIM. (This version plans against empty VIMs:\n"
+    "the OpenStack and Kubernetes drivers are not built yet.)\n"
+    "\n"
+    "  -o, --output FORMAT    text (default) or json (format_version 1)\n"
+    "      --out FILE         write the plan to FILE\n"
+    "      --detailed-exitcode  exit 0 no changes, 1 error, 2 changes\n";
 
 int
 cmd_plan(int argc, char **argv)
@@ -41,7 +41,7 @@ cmd_plan(int argc, char **argv)
 	}
 	plan_build(&repo->model, &plan);
 	text = o.format == CLI_FORMAT_JSON ? plan_to_json(plan)
-					   : plan_to_text(plan);
+	                                   : plan_to_text(plan);
 	r = cli_emit(&o, text);
 	if (o.format == CLI_FORMAT_JSON && r == 0)
 		r = cli_emit(&o, "\n");

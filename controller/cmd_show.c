@@ -4,10 +4,10 @@
 #include <stdlib.h>
 
 static const char show_usage[] =
-	"usage: nfvsync show [-o json] [--strict] [-p PARAMS.yaml]... PATH...\n"
-	"\n"
-	"Prints the resolved desired-state model (inputs substituted,\n"
-	"policies applied, VIM placement resolved) as JSON.\n";
+    "usage: nfvsync show [-o json] [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "\n"
+    "Prints the resolved desired-state model (inputs substituted,\n"
+    "policies applied, VIM placement resolved) as JSON.\n";
 
 int
 cmd_show(int argc, char **argv)

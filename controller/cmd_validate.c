@@ -4,16 +4,16 @@
 #include <stdio.h>
 
 static const char validate_usage[] =
-	"usage: nfvsync validate [--strict] [-p PARAMS.yaml]... PATH...\n"
-	"\n"
-	"Reads TOSCA descriptors (files, or directories searched for *.yaml,\n"
-	"with VIM registrations in vims/) and checks them against the NFV\n"
-	"types. Prints 'configuration OK' or file:line:col: errors; exits 1\n"
-	"on any error.\n"
-	"\n"
-	"  -p, --param-file FILE  values for get_input (repeatable)\n"
-	"      --strict           unknown properties and duplicate keys are\n"
-	"                         errors, not warnings\n";
+    "usage: nfvsync validate [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "\n"
+    "Reads TOSCA descriptors (files, or directories searched for *.yaml,\n"
+    "with VIM registrations in vims/) and checks them against the NFV\n"
+    "types. Prints 'configuration OK' or file:line:col: errors; exits 1\n"
+    "on any error.\n"
+    "\n"
+    "  -p, --param-file FILE  values for get_input (repeatable)\n"
+    "      --strict           unknown properties and duplicate keys are\n"
+    "                         errors, not warnings\n";
 
 int
 cmd_validate(int argc, char **argv)
@@ -36,9 +36,9 @@ cmd_validate(int argc, char **argv)
 		vnfs += repo->model.services[i].nvnfs;
 	printf("configuration OK: %zu descriptor file%s, %zu service%s, "
 	       "%zu VNF%s, %zu VIM%s\n",
-	       repo->set.n, repo->set.n == 1 ? "" : "s",
-	       repo->model.nservices, repo->model.nservices == 1 ? "" : "s",
-	       vnfs, vnfs == 1 ? "" : "s", repo->model.nvims,
+	       repo->set.n, repo->set.n == 1 ? "" : "s", repo->model.nservices,
+	       repo->model.nservices == 1 ? "" : "s", vnfs,
+	       vnfs == 1 ? "" : "s", repo->model.nvims,
 	       repo->model.nvims == 1 ? "" : "s");
 	nfv_repo_free(repo);
 	return CLI_EXIT_OK;

@@ -12,19 +12,19 @@
 #endif
 
 static const char main_usage[] =
-	"usage: nfvsync <command> [options] [PATH...]\n"
-	"\n"
-	"GitOps for network functions: reads TOSCA NFV descriptors (NSDs and\n"
-	"VNFDs in the Tacker NFV profile) and converges OpenStack and\n"
-	"Kubernetes VIMs to them.\n"
-	"\n"
-	"Commands:\n"
-	"  validate   check descriptors; prints 'configuration OK' or errors\n"
-	"  show       print the resolved model as JSON\n"
-	"  plan       show what apply would create, change or delete\n"
-	"  version    print the version\n"
-	"\n"
-	"Run 'nfvsync <command> --help' for a command's options.\n";
+    "usage: nfvsync <command> [options] [PATH...]\n"
+    "\n"
+    "GitOps for network functions: reads TOSCA NFV descriptors (NSDs and\n"
+    "VNFDs in the Tacker NFV profile) and converges OpenStack and\n"
+    "Kubernetes VIMs to them.\n"
+    "\n"
+    "Commands:\n"
+    "  validate   check descriptors; prints 'configuration OK' or errors\n"
+    "  show       print the resolved model as JSON\n"
+    "  plan       show what apply would create, change or delete\n"
+    "  version    print the version\n"
+    "\n"
+    "Run 'nfvsync <command> --help' for a command's options.\n";
 
 struct cmd {
 	const char *name;
@@ -32,10 +32,10 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{"validate", cmd_validate},
-	{"show", cmd_show},
-	{"plan", cmd_plan},
-	{NULL, NULL},
+    {"validate", cmd_validate},
+    {"show", cmd_show},
+    {"plan", cmd_plan},
+    {NULL, NULL},
 };
 
 int
@@ -58,6 +58,6 @@ main(int argc, char **argv)
 			return c->fn(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "nfvsync: unknown command '%s'\n\n%s", argv[1],
-		main_usage);
+	        main_usage);
 	return CLI_EXIT_ERROR;
 }

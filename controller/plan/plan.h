@@ -48,7 +48,7 @@ struct plan_action {
 	enum plan_kind kind;
 	const char *service;
 	const char *vim;
-	char *name; /* deterministic VIM-side name */
+	char *name;      /* deterministic VIM-side name */
 	const char *vnf; /* owner, when the resource belongs to a VNF */
 	const char *vdu;
 	int instance; /* -1 when not per instance */

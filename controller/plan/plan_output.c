@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char plan_op_symbols[PLAN_OP_MAX] = {
-	[PLAN_CREATE] = '+', [PLAN_UPDATE] = '~', [PLAN_REPLACE] = 'R',
-	[PLAN_RESPAWN] = '!', [PLAN_DELETE] = '-',
+    [PLAN_CREATE] = '+',  [PLAN_UPDATE] = '~', [PLAN_REPLACE] = 'R',
+    [PLAN_RESPAWN] = '!', [PLAN_DELETE] = '-',
 };
 
 static void
@@ -26,12 +26,12 @@ plan_text_action(struct strbuf *sb, const struct plan_action *a)
 	strbuf_printf(sb, "%-13s %s\n", plan_kind_name(a->kind), a->name);
 	for (i = 0; i < a->nattrs; i++)
 		strbuf_printf(sb, "        %-18s %s\n", a->attrs[i].key,
-			      a->attrs[i].value);
+		              a->attrs[i].value);
 }
 
 static bool
 plan_seen_before(const struct plan *p, size_t upto, const char *service,
-		 const char *vim)
+                 const char *vim)
 {
 	size_t i;
 
@@ -54,10 +54,10 @@ plan_to_text(const struct plan *p)
 		const struct nfv_service *s = &m->services[i];
 
 		strbuf_printf(&sb, "%s %s (%s)\n",
-			      s->kind == NFV_SERVICE_NS    ? "Network service"
-			      : s->kind == NFV_SERVICE_VNF ? "VNF"
-							   : "Descriptor",
-			      s->name, s->file);
+		              s->kind == NFV_SERVICE_NS    ? "Network service"
+		              : s->kind == NFV_SERVICE_VNF ? "VNF"
+		                                           : "Descriptor",
+		              s->name, s->file);
 		for (j = 0; j < p->n; j++) {
 			const struct plan_action *a = &p->actions[j];
 			const struct nfv_vim *vim;
@@ -67,10 +67,11 @@ plan_to_text(const struct plan *p)
 				continue;
 			vim = nfv_model_vim(m, a->vim);
 			strbuf_printf(&sb, "\n VIM %s (%s)\n", a->vim,
-				      vim ? nfv_vim_kind_name(vim->kind)
-					  : "not registered: localvim later");
+			              vim ? nfv_vim_kind_name(vim->kind)
+			                  : "not registered: localvim later");
 			for (k = j; k < p->n; k++) {
-				if (strcmp(p->actions[k].service, s->name) == 0 &&
+				if (strcmp(p->actions[k].service, s->name) ==
+				        0 &&
 				    strcmp(p->actions[k].vim, a->vim) == 0)
 					plan_text_action(&sb, &p->actions[k]);
 			}
@@ -79,24 +80,24 @@ plan_to_text(const struct plan *p)
 			strbuf_puts(&sb, "\n  (nothing nfvsync deploys)\n");
 		if (s->nunsupported) {
 			strbuf_puts(&sb, "\n Not supported yet (read and "
-					 "validated, not deployed):\n");
+			                 "validated, not deployed):\n");
 			for (j = 0; j < s->nunsupported; j++) {
 				const struct nfv_unsupported *u =
-					&s->unsupported[j];
+				    &s->unsupported[j];
 
 				strbuf_printf(&sb, "  ? %s: %s (%s:%u)\n",
-					      u->feature, u->subject,
-					      u->pos.file, u->pos.line);
+				              u->feature, u->subject,
+				              u->pos.file, u->pos.line);
 			}
 		}
 		strbuf_puts(&sb, "\n");
 	}
 	strbuf_printf(&sb,
-		      "Plan: %zu to create, %zu to update, %zu to replace, "
-		      "%zu to respawn, %zu to delete.\n",
-		      p->counts[PLAN_CREATE], p->counts[PLAN_UPDATE],
-		      p->counts[PLAN_REPLACE], p->counts[PLAN_RESPAWN],
-		      p->counts[PLAN_DELETE]);
+	              "Plan: %zu to create, %zu to update, %zu to replace, "
+	              "%zu to respawn, %zu to delete.\n",
+	              p->counts[PLAN_CREATE], p->counts[PLAN_UPDATE],
+	              p->counts[PLAN_REPLACE], p->counts[PLAN_RESPAWN],
+	              p->counts[PLAN_DELETE]);
 	return strbuf_detach(&sb);
 }
 
@@ -110,37 +111,38 @@ plan_to_json(const struct plan *p)
 	char *out;
 	size_t i, j;
 
-	json_object_object_add(root, "format_version",
-			       json_object_new_int(1));
+	json_object_object_add(root, "format_version", json_object_new_int(1));
 	for (i = 0; i < p->n; i++) {
 		const struct plan_action *a = &p->actions[i];
 		json_object *o = json_object_new_object();
 		json_object *attrs = json_object_new_object();
 
-		json_object_object_add(o, "op",
-				       json_object_new_string(plan_op_name(a->op)));
 		json_object_object_add(
-			o, "kind", json_object_new_string(plan_kind_name(a->kind)));
+		    o, "op", json_object_new_string(plan_op_name(a->op)));
+		json_object_object_add(
+		    o, "kind", json_object_new_string(plan_kind_name(a->kind)));
 		json_object_object_add(o, "service",
-				       json_object_new_string(a->service));
-		json_object_object_add(o, "vim", json_object_new_string(a->vim));
-		json_object_object_add(o, "name", json_object_new_string(a->name));
+		                       json_object_new_string(a->service));
+		json_object_object_add(o, "vim",
+		                       json_object_new_string(a->vim));
+		json_object_object_add(o, "name",
+		                       json_object_new_string(a->name));
 		if (a->vnf)
 			json_object_object_add(o, "vnf",
-					       json_object_new_string(a->vnf));
+			                       json_object_new_string(a->vnf));
 		if (a->vdu)
 			json_object_object_add(o, "vdu",
-					       json_object_new_string(a->vdu));
+			                       json_object_new_string(a->vdu));
 		if (a->instance >= 0)
-			json_object_object_add(o, "instance",
-					       json_object_new_int(a->instance));
+			json_object_object_add(
+			    o, "instance", json_object_new_int(a->instance));
 		for (j = 0; j < a->nattrs; j++)
 			json_object_object_add(
-				attrs, a->attrs[j].key,
-				json_object_new_string(a->attrs[j].value));
+			    attrs, a->attrs[j].key,
+			    json_object_new_string(a->attrs[j].value));
 		json_object_object_add(o, "attributes", attrs);
 		json_object_object_add(o, "reason",
-				       json_object_new_string(a->reason));
+		                       json_object_new_string(a->reason));
 		json_object_array_add(acts, o);
 	}
 	json_object_object_add(root, "actions", acts);
@@ -151,24 +153,25 @@ plan_to_json(const struct plan *p)
 			json_object *o = json_object_new_object();
 
 			json_object_object_add(o, "service",
-					       json_object_new_string(s->name));
+			                       json_object_new_string(s->name));
 			json_object_object_add(
-				o, "feature",
-				json_object_new_string(s->unsupported[j].feature));
+			    o, "feature",
+			    json_object_new_string(s->unsupported[j].feature));
 			json_object_object_add(
-				o, "subject",
-				json_object_new_string(s->unsupported[j].subject));
+			    o, "subject",
+			    json_object_new_string(s->unsupported[j].subject));
 			json_object_array_add(unsup, o);
 		}
 	}
 	json_object_object_add(root, "not_supported_yet", unsup);
 	for (i = 0; i < PLAN_OP_MAX; i++)
-		json_object_object_add(sum, plan_op_name((enum plan_op)i),
-				       json_object_new_int64((int64_t)p->counts[i]));
+		json_object_object_add(
+		    sum, plan_op_name((enum plan_op)i),
+		    json_object_new_int64((int64_t)p->counts[i]));
 	json_object_object_add(root, "summary", sum);
 	out = xstrdup(json_object_to_json_string_ext(
-		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			      JSON_C_TO_STRING_NOSLASHESCAPE));
+	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	              JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return out;
 }

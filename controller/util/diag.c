@@ -31,7 +31,7 @@ diag_done(struct diag *d)
 
 static void
 diag_vadd(struct diag *d, enum diag_severity sev, const struct diag_pos *pos,
-	  const char *fmt, va_list ap)
+          const char *fmt, va_list ap)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct diag_entry *e;

@@ -44,12 +44,12 @@ void diag_init(struct diag *d);
 void diag_done(struct diag *d);
 
 void diag_error(struct diag *d, const struct diag_pos *pos, const char *fmt,
-		...) __attribute__((format(printf, 3, 4)));
-void diag_warn(struct diag *d, const struct diag_pos *pos, const char *fmt,
-	       ...) __attribute__((format(printf, 3, 4)));
+                ...) __attribute__((format(printf, 3, 4)));
+void diag_warn(struct diag *d, const struct diag_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* A finding that is a warning, or an error under --strict. */
-void diag_lint(struct diag *d, const struct diag_pos *pos, const char *fmt,
-	       ...) __attribute__((format(printf, 3, 4)));
+void diag_lint(struct diag *d, const struct diag_pos *pos, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Moves every entry of src to the end of dst; src is left empty. */
 void diag_move(struct diag *dst, struct diag *src);

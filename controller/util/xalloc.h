@@ -19,7 +19,7 @@ char *xstrndup(const char *s, size_t n);
 /* printf into a fresh allocation. */
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-#define XGROW(arr, cap, need) \
+#define XGROW(arr, cap, need)                                                  \
 	xgrow((void **)&(arr), &(cap), (need), sizeof(*(arr)))
 
 #endif

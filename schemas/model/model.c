@@ -40,8 +40,8 @@ struct mbuild {
 static const char *
 mbuild_own(struct mbuild *b, char *str)
 {
-	b->m->owned = xrealloc(b->m->owned,
-			       (b->m->nowned + 1) * sizeof(*b->m->owned));
+	b->m->owned =
+	    xrealloc(b->m->owned, (b->m->nowned + 1) * sizeof(*b->m->owned));
 	b->m->owned[b->m->nowned++] = str;
 	return str;
 }
@@ -100,7 +100,7 @@ prop_strings(const struct ynode *list, size_t *ret_n)
 
 static const struct tosca_type *
 mbuild_type(const struct mbuild *b, enum tosca_section s,
-	    const struct ynode *tmpl)
+            const struct ynode *tmpl)
 {
 	const char *tn = ynode_str(ynode_get(tmpl, "type"));
 
@@ -127,7 +127,7 @@ req_target(const struct ynode *tmpl, const char *name)
 
 static void
 mbuild_unsupported(struct nfv_service *s, const char *feature,
-		   const char *subject, const struct ynode *where)
+                   const char *subject, const struct ynode *where)
 {
 	struct nfv_unsupported *u = ADD(s->unsupported, s->nunsupported);
 
@@ -138,7 +138,7 @@ mbuild_unsupported(struct nfv_service *s, const char *feature,
 
 static void
 mbuild_vl(struct nfv_service *s, struct nfv_vl *vl, const char *name,
-	  const struct ynode *tmpl)
+          const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
 
@@ -182,14 +182,15 @@ parse_port_map(const char *s, struct nfv_port_map *pm)
 
 static void
 mbuild_containers(struct mbuild *b, struct nfv_vdu *vdu,
-		  const struct ynode *vnfcs)
+                  const struct ynode *vnfcs)
 {
 	size_t i, j;
 
 	for (i = 0; ynode_is_map(vnfcs) && i < vnfcs->n; i++) {
 		const struct ynode *p = vnfcs->items[i];
 		const struct ynode *ports = ynode_get(p, "ports");
-		struct nfv_container *c = ADD(vdu->containers, vdu->ncontainers);
+		struct nfv_container *c =
+		    ADD(vdu->containers, vdu->ncontainers);
 		const char *cpus = prop_str(p, "num_cpus");
 
 		c->name = vnfcs->keys[i]->str;
@@ -204,14 +205,14 @@ mbuild_containers(struct mbuild *b, struct nfv_vdu *vdu,
 			if (!ps || parse_port_map(ps, &pm) < 0 ||
 			    pm.published != pm.target) {
 				diag_error(b->d, &ports->items[j]->pos,
-					   "%s: container '%s': port '%s' is "
-					   "not a port number",
-					   vdu->name, c->name, ps ? ps : "…");
+				           "%s: container '%s': port '%s' is "
+				           "not a port number",
+				           vdu->name, c->name, ps ? ps : "…");
 				b->errors++;
 				continue;
 			}
-			c->ports = xrealloc(c->ports,
-					    (c->nports + 1) * sizeof(*c->ports));
+			c->ports = xrealloc(c->ports, (c->nports + 1) *
+			                                  sizeof(*c->ports));
 			c->ports[c->nports++] = pm.target;
 		}
 	}
@@ -219,13 +220,12 @@ mbuild_containers(struct mbuild *b, struct nfv_vdu *vdu,
 
 static void
 mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
-	   const char *name, const struct ynode *tmpl)
+           const char *name, const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
 	const struct ynode *compute =
-		ynode_get(ynode_get(ynode_get(tmpl, "capabilities"),
-				    "nfv_compute"),
-			  "properties");
+	    ynode_get(ynode_get(ynode_get(tmpl, "capabilities"), "nfv_compute"),
+	              "properties");
 	const struct ynode *md = ynode_get(p, "metadata");
 	const struct ynode *mon = ynode_get(p, "monitoring_policy");
 	const struct ynode *list;
@@ -250,13 +250,13 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 		struct nfv_kv *kv = ADD(vdu->metadata, vdu->nmetadata);
 
 		kv->key = md->keys[i]->str;
-		kv->value = ynode_str(md->items[i]) ? ynode_str(md->items[i])
-						    : "";
+		kv->value =
+		    ynode_str(md->items[i]) ? ynode_str(md->items[i]) : "";
 	}
 	if (ynode_is_map(mon)) {
 		vdu->monitoring = prop_str(mon, "name");
 		vdu->monitoring_action =
-			prop_str(ynode_get(mon, "actions"), "failure");
+		    prop_str(ynode_get(mon, "actions"), "failure");
 	}
 	vdu->namespace = prop_str(p, "namespace");
 	vdu->service_type = prop_str(p, "service_type");
@@ -267,14 +267,14 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 
 		if (!ps || parse_port_map(ps, &pm) < 0) {
 			diag_error(b->d, &list->items[i]->pos,
-				   "%s: mapping_ports entry '%s' is not "
-				   "'published:target' (e.g. \"80:8080\")",
-				   name, ps ? ps : "…");
+			           "%s: mapping_ports entry '%s' is not "
+			           "'published:target' (e.g. \"80:8080\")",
+			           name, ps ? ps : "…");
 			b->errors++;
 			continue;
 		}
 		*(struct nfv_port_map *)ADD(vdu->mapping_ports,
-					    vdu->nmapping_ports) = pm;
+		                            vdu->nmapping_ports) = pm;
 	}
 	list = ynode_get(p, "labels");
 	for (i = 0; ynode_is_seq(list) && i < list->n; i++) {
@@ -284,8 +284,8 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 
 		if (!colon || colon == ls) {
 			diag_error(b->d, &list->items[i]->pos,
-				   "%s: label '%s' is not \"key: value\"", name,
-				   ls ? ls : "…");
+			           "%s: label '%s' is not \"key: value\"", name,
+			           ls ? ls : "…");
 			b->errors++;
 			continue;
 		}
@@ -296,28 +296,29 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	mbuild_containers(b, vdu, ynode_get(p, "vnfcs"));
 	if (ynode_get(p, "reservation_metadata"))
 		mbuild_unsupported(s, "reservation", name, tmpl);
-	if (ynode_get(compute, "numa_nodes") || ynode_get(compute, "numa_node_count") ||
+	if (ynode_get(compute, "numa_nodes") ||
+	    ynode_get(compute, "numa_node_count") ||
 	    ynode_get(compute, "cpu_allocation") ||
 	    ynode_get(compute, "mem_page_size"))
 		mbuild_unsupported(s, "NUMA, CPU pinning and huge pages", name,
-				   tmpl);
+		                   tmpl);
 	if (vdu->kind == NFV_VDU_VM && !vdu->image &&
 	    !ynode_get(tmpl, "artifacts")) {
 		diag_error(b->d, &tmpl->pos,
-			   "%s: a VM VDU needs an image (property 'image' or "
-			   "an image artifact)",
-			   name);
+		           "%s: a VM VDU needs an image (property 'image' or "
+		           "an image artifact)",
+		           name);
 		b->errors++;
 	}
 	if (vdu->kind == NFV_VDU_VM && ynode_get(tmpl, "artifacts") &&
 	    !vdu->image)
 		mbuild_unsupported(s, "images uploaded from artifacts", name,
-				   tmpl);
+		                   tmpl);
 }
 
 static void
 mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
-	  const struct ynode *tmpl)
+          const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
 	const struct ynode *t;
@@ -341,7 +342,7 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 	else if (strcmp(cp->vnic_type, "sriov") == 0)
 		mbuild_unsupported(s, "SR-IOV ports", name, tmpl);
 	cp->security_groups = prop_strings(ynode_get(p, "security_groups"),
-					   &cp->nsecurity_groups);
+	                                   &cp->nsecurity_groups);
 	for (i = 0; ynode_is_seq(aap) && i < aap->n; i++) {
 		const char *ip = ynode_str(aap->items[i]);
 
@@ -350,9 +351,9 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 		if (!ip)
 			continue;
 		cp->allowed_address_pairs =
-			xrealloc(cp->allowed_address_pairs,
-				 (cp->nallowed_address_pairs + 1) *
-					 sizeof(*cp->allowed_address_pairs));
+		    xrealloc(cp->allowed_address_pairs,
+		             (cp->nallowed_address_pairs + 1) *
+		                 sizeof(*cp->allowed_address_pairs));
 		cp->allowed_address_pairs[cp->nallowed_address_pairs++] = ip;
 	}
 }
@@ -371,7 +372,7 @@ vnf_vdu_mut(struct nfv_vnf *v, const char *name)
 
 static void
 mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
-	       const struct ynode *pol)
+               const struct ynode *pol)
 {
 	const struct ynode *p = ynode_get(pol, "properties");
 	const struct ynode *targets = ynode_get(pol, "targets");
@@ -386,41 +387,41 @@ mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
 	sc->min_instances = (int)prop_int(p, "min_instances", 1);
 	sc->max_instances = (int)prop_int(p, "max_instances", 1);
 	sc->default_instances =
-		(int)prop_int(p, "default_instances", sc->min_instances);
+	    (int)prop_int(p, "default_instances", sc->min_instances);
 	sc->increment = (int)prop_int(p, "increment", 1);
 	sc->cooldown = (int)prop_int(p, "cooldown", 0);
 	sc->target_cpu_utilization =
-		(int)prop_int(p, "target_cpu_utilization_percentage", 0);
+	    (int)prop_int(p, "target_cpu_utilization_percentage", 0);
 	if (!site)
 		site = pol;
 	if (sc->min_instances < 0 || sc->min_instances > sc->max_instances) {
 		diag_error(b->d, &site->pos,
-			   "policy '%s': min_instances (%d) must be between 0 "
-			   "and max_instances (%d)",
-			   name, sc->min_instances, sc->max_instances);
+		           "policy '%s': min_instances (%d) must be between 0 "
+		           "and max_instances (%d)",
+		           name, sc->min_instances, sc->max_instances);
 		b->errors++;
 	} else if (sc->default_instances < sc->min_instances ||
-		   sc->default_instances > sc->max_instances) {
+	           sc->default_instances > sc->max_instances) {
 		diag_error(b->d, &site->pos,
-			   "policy '%s': default_instances (%d) must be "
-			   "between min_instances (%d) and max_instances (%d)",
-			   name, sc->default_instances, sc->min_instances,
-			   sc->max_instances);
+		           "policy '%s': default_instances (%d) must be "
+		           "between min_instances (%d) and max_instances (%d)",
+		           name, sc->default_instances, sc->min_instances,
+		           sc->max_instances);
 		b->errors++;
 	}
 	if (sc->increment <= 0) {
 		const struct ynode *inc = ynode_get(p, "increment");
 
 		diag_error(b->d, inc ? &inc->pos : &pol->pos,
-			   "policy '%s': increment must be greater than 0",
-			   name);
+		           "policy '%s': increment must be greater than 0",
+		           name);
 		b->errors++;
 	}
 	if (!targets || sc->ntargets == 0) {
 		diag_error(b->d, &pol->pos,
-			   "policy '%s': a scaling policy needs targets (the "
-			   "VDUs it scales)",
-			   name);
+		           "policy '%s': a scaling policy needs targets (the "
+		           "VDUs it scales)",
+		           name);
 		b->errors++;
 	}
 	for (i = 0; i < sc->ntargets; i++) {
@@ -428,8 +429,8 @@ mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
 
 		if (!vdu) {
 			diag_error(b->d, &targets->items[i]->pos,
-				   "policy '%s': target '%s' is not a VDU",
-				   name, sc->targets[i]);
+			           "policy '%s': target '%s' is not a VDU",
+			           name, sc->targets[i]);
 			b->errors++;
 			continue;
 		}
@@ -444,10 +445,10 @@ mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
 /* Visits the policies list: "- name: {type: …}". */
 static void
 mbuild_policies(struct mbuild *b, const struct ynode *topo,
-		void (*cb)(struct mbuild *b, const char *name,
-			   const struct ynode *pol,
-			   const struct tosca_type *t, void *payload),
-		void *payload)
+                void (*cb)(struct mbuild *b, const char *name,
+                           const struct ynode *pol, const struct tosca_type *t,
+                           void *payload),
+                void *payload)
 {
 	const struct ynode *pols = ynode_get(topo, "policies");
 	size_t i;
@@ -471,23 +472,23 @@ struct vnf_policy_ctx {
 
 static void
 mbuild_vnf_policy(struct mbuild *b, const char *name, const struct ynode *pol,
-		  const struct tosca_type *t, void *payload)
+                  const struct tosca_type *t, void *payload)
 {
 	struct vnf_policy_ctx *c = payload;
 
 	if (tosca_type_is_a(t, "nfvsync.policies.VimPlacement")) {
 		const struct ynode *vim =
-			ynode_get(ynode_get(pol, "properties"), "vim");
+		    ynode_get(ynode_get(pol, "properties"), "vim");
 
 		if (ynode_str(vim) && !c->vnf->vim) {
 			c->vnf->vim = vim->str;
 			c->vnf->vim_pos = vim->pos;
 		}
 	} else if (tosca_type_is_a(t, "tosca.policies.Scaling") ||
-		   tosca_type_is_a(t, "tosca.policies.tacker.Scaling")) {
+	           tosca_type_is_a(t, "tosca.policies.tacker.Scaling")) {
 		mbuild_scaling(b, c->vnf, name, pol);
 	} else if (tosca_type_is_a(t, "tosca.policies.tacker.Reservation") ||
-		   tosca_type_is_a(t, "tosca.policies.Reservation")) {
+	           tosca_type_is_a(t, "tosca.policies.Reservation")) {
 		mbuild_unsupported(c->s, "reservation", name, pol);
 	} else if (tosca_type_is_a(t, "tosca.policies.tacker.Alarming")) {
 		mbuild_unsupported(c->s, "alarm-triggered actions", name, pol);
@@ -510,7 +511,7 @@ mbuild_is_fp(const struct tosca_type *t)
 /* Builds a VNF from a VNFD document's topology. */
 static void
 mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
-	   const struct tosca_doc *vnfd)
+           const struct tosca_doc *vnfd)
 {
 	const struct ynode *topo = tosca_doc_topology(vnfd);
 	const struct ynode *nodes = ynode_get(topo, "node_templates");
@@ -521,15 +522,15 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 	/* VDUs first so CPs and policies can refer to them. */
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct tosca_type *t =
-			mbuild_type(b, TOSCA_NODE_TYPE, nodes->items[i]);
+		    mbuild_type(b, TOSCA_NODE_TYPE, nodes->items[i]);
 
 		if (t && tosca_type_is_a(t, "tosca.nodes.nfv.VDU"))
 			mbuild_vdu(b, vnf, s, nodes->keys[i]->str,
-				   nodes->items[i]);
+			           nodes->items[i]);
 	}
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct tosca_type *t =
-			mbuild_type(b, TOSCA_NODE_TYPE, nodes->items[i]);
+		    mbuild_type(b, TOSCA_NODE_TYPE, nodes->items[i]);
 		const char *name = nodes->keys[i]->str;
 
 		if (!t || tosca_type_is_a(t, "tosca.nodes.nfv.VDU"))
@@ -538,17 +539,17 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 			mbuild_cp(vnf, s, name, nodes->items[i]);
 		else if (tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
 			mbuild_vl(s, ADD(vnf->vls, vnf->nvls), name,
-				  nodes->items[i]);
+			          nodes->items[i]);
 		else if (mbuild_is_fp(t))
 			mbuild_unsupported(s, "VNFFG forwarding paths", name,
-					   nodes->items[i]);
+			                   nodes->items[i]);
 		else if (tosca_type_is_a(t, "tosca.nodes.BlockStorage") ||
-			 strstr(t->name, "BlockStorage"))
+		         strstr(t->name, "BlockStorage"))
 			mbuild_unsupported(s, "block storage", name,
-					   nodes->items[i]);
+			                   nodes->items[i]);
 		else if (tosca_type_is_a(t, "tosca.nodes.network.FloatingIP"))
 			mbuild_unsupported(s, "floating IPs", name,
-					   nodes->items[i]);
+			                   nodes->items[i]);
 		else
 			mbuild_unsupported(s, t->name, name, nodes->items[i]);
 	}
@@ -562,15 +563,15 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 		}
 		if (cp->vdu && !nfv_vnf_vdu(vnf, cp->vdu)) {
 			diag_error(b->d, &ynode_get(nodes, cp->name)->pos,
-				   "%s: virtualBinding '%s' is not a VDU",
-				   cp->name, cp->vdu);
+			           "%s: virtualBinding '%s' is not a VDU",
+			           cp->name, cp->vdu);
 			b->errors++;
 		}
 	}
 	mbuild_policies(b, topo, mbuild_vnf_policy, &pc);
 	if (ynode_get(topo, "groups"))
 		mbuild_unsupported(s, "VNFFG groups", "groups",
-				   ynode_get(topo, "groups"));
+		                   ynode_get(topo, "groups"));
 }
 
 /* The imported VNFD whose substitution_mappings.node_type is type. */
@@ -581,8 +582,7 @@ mbuild_vnfd_for_type(const struct mbuild *b, const char *type)
 
 	for (i = 1; i < b->u->ndocs; i++) {
 		const struct ynode *sm = ynode_get(
-			tosca_doc_topology(b->u->docs[i]),
-			"substitution_mappings");
+		    tosca_doc_topology(b->u->docs[i]), "substitution_mappings");
 		const char *nt = ynode_str(ynode_get(sm, "node_type"));
 
 		if (nt && strcmp(nt, type) == 0)
@@ -595,13 +595,12 @@ mbuild_vnfd_for_type(const struct mbuild *b, const char *type)
  * substitution_mappings r: [CP, virtualLink]. */
 static void
 mbuild_ns_links(struct nfv_service *s, struct nfv_vnf *vnf,
-		const struct tosca_doc *vnfd, const struct ynode *tmpl)
+                const struct tosca_doc *vnfd, const struct ynode *tmpl)
 {
 	const struct ynode *reqs = ynode_get(tmpl, "requirements");
-	const struct ynode *map =
-		ynode_get(ynode_get(tosca_doc_topology(vnfd),
-				    "substitution_mappings"),
-			  "requirements");
+	const struct ynode *map = ynode_get(
+	    ynode_get(tosca_doc_topology(vnfd), "substitution_mappings"),
+	    "requirements");
 	size_t i, j, k;
 
 	for (i = 0; ynode_is_seq(reqs) && i < reqs->n; i++) {
@@ -625,7 +624,7 @@ mbuild_ns_links(struct nfv_service *s, struct nfv_vnf *vnf,
 			for (k = 0; k < s->nvls; k++) {
 				if (strcmp(s->vls[k].name, cp->vl) == 0)
 					cp->network_name =
-						s->vls[k].network_name;
+					    s->vls[k].network_name;
 			}
 		}
 	}
@@ -633,7 +632,7 @@ mbuild_ns_links(struct nfv_service *s, struct nfv_vnf *vnf,
 
 static void
 mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
-		const struct ynode *tmpl)
+                const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
 	const struct ynode *l = ynode_get(p, "listener");
@@ -661,25 +660,24 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 	lb->member_port = (int)prop_int(pool, "member_port", 80);
 	if (ynode_is_map(hm)) {
 		lb->has_health_monitor = true;
-		lb->hm_type = prop_str(hm, "type") ? prop_str(hm, "type")
-						   : "HTTP";
+		lb->hm_type =
+		    prop_str(hm, "type") ? prop_str(hm, "type") : "HTTP";
 		lb->hm_delay = (int)prop_int(hm, "delay", 5);
 		lb->hm_timeout = (int)prop_int(hm, "timeout", 3);
 		lb->hm_max_retries = (int)prop_int(hm, "max_retries", 3);
 		lb->hm_http_method = prop_str(hm, "http_method")
-					     ? prop_str(hm, "http_method")
-					     : "GET";
-		lb->hm_url_path = prop_str(hm, "url_path")
-					  ? prop_str(hm, "url_path")
-					  : "/";
+		                         ? prop_str(hm, "http_method")
+		                         : "GET";
+		lb->hm_url_path =
+		    prop_str(hm, "url_path") ? prop_str(hm, "url_path") : "/";
 		lb->hm_expected_codes = prop_str(hm, "expected_codes")
-						? prop_str(hm, "expected_codes")
-						: "200";
+		                            ? prop_str(hm, "expected_codes")
+		                            : "200";
 		if (lb->hm_timeout > lb->hm_delay) {
 			diag_error(b->d, &hm->pos,
-				   "%s: health_monitor timeout (%d) must not "
-				   "exceed delay (%d)",
-				   name, lb->hm_timeout, lb->hm_delay);
+			           "%s: health_monitor timeout (%d) must not "
+			           "exceed delay (%d)",
+			           name, lb->hm_timeout, lb->hm_delay);
 			b->errors++;
 		}
 	}
@@ -698,14 +696,14 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 			continue;
 		if (!nfv_service_vnf(s, t->str)) {
 			diag_error(b->d, &t->pos,
-				   "%s: member '%s' is not a VNF of this "
-				   "network service",
-				   name, t->str);
+			           "%s: member '%s' is not a VNF of this "
+			           "network service",
+			           name, t->str);
 			b->errors++;
 			continue;
 		}
-		lb->members = xrealloc(lb->members,
-				       (lb->nmembers + 1) * sizeof(*lb->members));
+		lb->members = xrealloc(lb->members, (lb->nmembers + 1) *
+		                                        sizeof(*lb->members));
 		lb->members[lb->nmembers++] = t->str;
 	}
 	for (i = 0; ynode_is_seq(rules) && i < rules->n; i++) {
@@ -723,27 +721,28 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 		if (!rule->vnf || !rule->vdu || !rule->path_prefix)
 			continue; /* the validator reported it */
 		for (k = 0; k < lb->nmembers; k++)
-			member = member || strcmp(lb->members[k], rule->vnf) == 0;
+			member =
+			    member || strcmp(lb->members[k], rule->vnf) == 0;
 		vnf = nfv_service_vnf(s, rule->vnf);
 		vdu = vnf ? nfv_vnf_vdu(vnf, rule->vdu) : NULL;
 		if (!member) {
 			diag_error(b->d, &ynode_get(r, "vnf")->pos,
-				   "%s: route '%s' sends traffic to '%s', "
-				   "which is not a member of the balancer",
-				   name, rule->path_prefix, rule->vnf);
+			           "%s: route '%s' sends traffic to '%s', "
+			           "which is not a member of the balancer",
+			           name, rule->path_prefix, rule->vnf);
 			b->errors++;
 		} else if (!vdu) {
 			diag_error(b->d, &ynode_get(r, "vdu")->pos,
-				   "%s: route '%s': VNF '%s' has no VDU '%s'",
-				   name, rule->path_prefix, rule->vnf,
-				   rule->vdu);
+			           "%s: route '%s': VNF '%s' has no VDU '%s'",
+			           name, rule->path_prefix, rule->vnf,
+			           rule->vdu);
 			b->errors++;
 		} else if (rule->instance >= vdu->max_instances) {
 			diag_error(b->d, &ynode_get(r, "instance")->pos,
-				   "%s: route '%s': instance %d of %s/%s can "
-				   "never exist (max_instances %d)",
-				   name, rule->path_prefix, rule->instance,
-				   rule->vnf, rule->vdu, vdu->max_instances);
+			           "%s: route '%s': instance %d of %s/%s can "
+			           "never exist (max_instances %d)",
+			           name, rule->path_prefix, rule->instance,
+			           rule->vnf, rule->vdu, vdu->max_instances);
 			b->errors++;
 		}
 	}
@@ -751,11 +750,12 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 
 static void
 mbuild_ns_policy(struct mbuild *b, const char *name, const struct ynode *pol,
-		 const struct tosca_type *t, void *payload)
+                 const struct tosca_type *t, void *payload)
 {
 	struct nfv_service *s = payload;
 	const struct ynode *targets = ynode_get(pol, "targets");
-	const struct ynode *vim = ynode_get(ynode_get(pol, "properties"), "vim");
+	const struct ynode *vim =
+	    ynode_get(ynode_get(pol, "properties"), "vim");
 	size_t i, k;
 
 	if (!tosca_type_is_a(t, "nfvsync.policies.VimPlacement")) {
@@ -766,9 +766,9 @@ mbuild_ns_policy(struct mbuild *b, const char *name, const struct ynode *pol,
 		return;
 	if (!ynode_is_seq(targets) || targets->n == 0) {
 		diag_error(b->d, &pol->pos,
-			   "policy '%s': in a network service, a VIM "
-			   "placement needs targets (VNFs or balancers)",
-			   name);
+		           "policy '%s': in a network service, a VIM "
+		           "placement needs targets (VNFs or balancers)",
+		           name);
 		b->errors++;
 		return;
 	}
@@ -792,9 +792,9 @@ mbuild_ns_policy(struct mbuild *b, const char *name, const struct ynode *pol,
 		}
 		if (!found && tn) {
 			diag_error(b->d, &targets->items[i]->pos,
-				   "policy '%s': target '%s' is not a VNF or "
-				   "a load balancer",
-				   name, tn);
+			           "policy '%s': target '%s' is not a VNF or "
+			           "a load balancer",
+			           name, tn);
 			b->errors++;
 		}
 	}
@@ -804,7 +804,7 @@ static const char *
 mbuild_service_name(struct mbuild *b, const struct tosca_doc *doc)
 {
 	const char *n = ynode_str(
-		ynode_get(ynode_get(doc->root, "metadata"), "template_name"));
+	    ynode_get(ynode_get(doc->root, "metadata"), "template_name"));
 	const char *slash, *dot;
 	char *stem;
 
@@ -820,7 +820,7 @@ mbuild_service_name(struct mbuild *b, const struct tosca_doc *doc)
 
 int
 nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
-		   struct diag *d)
+                   struct diag *d)
 {
 	struct mbuild b = {m, u, d, 0};
 	const struct tosca_doc *doc = u->root;
@@ -835,9 +835,10 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 	s->description = ynode_str(ynode_get(doc->root, "description"));
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct tosca_type *t =
-			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
+		    mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
 
-		has_vdu = has_vdu || (t && tosca_type_is_a(t, "tosca.nodes.nfv.VDU"));
+		has_vdu =
+		    has_vdu || (t && tosca_type_is_a(t, "tosca.nodes.nfv.VDU"));
 	}
 	if (has_vdu) {
 		struct nfv_vnf *vnf = ADD(s->vnfs, s->nvnfs);
@@ -851,19 +852,19 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 	/* A network service (or a VNFFGD, which only has unsupported parts). */
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct tosca_type *t =
-			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
+		    mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
 
 		if (t && tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
 			mbuild_vl(s, ADD(s->vls, s->nvls), nodes->keys[i]->str,
-				  nodes->items[i]);
+			          nodes->items[i]);
 	}
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct ynode *tmpl = nodes->items[i];
 		const char *name = nodes->keys[i]->str;
 		const struct tosca_type *t =
-			mbuild_type(&b, TOSCA_NODE_TYPE, tmpl);
+		    mbuild_type(&b, TOSCA_NODE_TYPE, tmpl);
 		const struct tosca_doc *vnfd =
-			t ? mbuild_vnfd_for_type(&b, t->name) : NULL;
+		    t ? mbuild_vnfd_for_type(&b, t->name) : NULL;
 
 		if (!t || tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
 			continue;
@@ -878,13 +879,13 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 			continue; /* after every VNF exists */
 		} else if (mbuild_is_fp(t)) {
 			mbuild_unsupported(s, "VNFFG forwarding paths", name,
-					   tmpl);
+			                   tmpl);
 		} else if (tosca_type_is_a(t, "tosca.nodes.nfv.VNF") ||
-			   !t->parent) {
+		           !t->parent) {
 			diag_error(d, &ynode_get(tmpl, "type")->pos,
-				   "%s: no imported VNFD provides type %s (its "
-				   "substitution_mappings.node_type)",
-				   name, t->name);
+			           "%s: no imported VNFD provides type %s (its "
+			           "substitution_mappings.node_type)",
+			           name, t->name);
 			b.errors++;
 		} else {
 			mbuild_unsupported(s, t->name, name, tmpl);
@@ -892,16 +893,16 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 	}
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct tosca_type *t =
-			mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
+		    mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);
 
 		if (t && tosca_type_is_a(t, "nfvsync.nodes.LoadBalancer"))
 			mbuild_balancer(&b, s, nodes->keys[i]->str,
-					nodes->items[i]);
+			                nodes->items[i]);
 	}
 	mbuild_policies(&b, topo, mbuild_ns_policy, s);
 	if (ynode_get(topo, "groups"))
 		mbuild_unsupported(s, "VNFFG groups", "groups",
-				   ynode_get(topo, "groups"));
+		                   ynode_get(topo, "groups"));
 	s->kind = s->nvnfs ? NFV_SERVICE_NS : NFV_SERVICE_OTHER;
 	return b.errors ? -EINVAL : 0;
 }

@@ -144,10 +144,10 @@ struct nfv_scaling {
 };
 
 struct nfv_vnf {
-	const char *name; /* node template name in the NSD, or the VNFD's */
-	const char *vnfd; /* descriptor file */
-	const char *vim;  /* placement: VIM name */
-	struct diag_pos pos;     /* the template (or the VNFD) */
+	const char *name;    /* node template name in the NSD, or the VNFD's */
+	const char *vnfd;    /* descriptor file */
+	const char *vim;     /* placement: VIM name */
+	struct diag_pos pos; /* the template (or the VNFD) */
 	struct diag_pos vim_pos; /* where the placement says so */
 	struct nfv_vdu *vdus;
 	size_t nvdus;
@@ -200,8 +200,8 @@ struct nfv_unsupported {
 };
 
 enum nfv_service_kind {
-	NFV_SERVICE_NS,  /* an NSD */
-	NFV_SERVICE_VNF, /* a VNFD deployed on its own */
+	NFV_SERVICE_NS,    /* an NSD */
+	NFV_SERVICE_VNF,   /* a VNFD deployed on its own */
 	NFV_SERVICE_OTHER, /* e.g. a VNFFGD: nothing to deploy yet */
 	NFV_SERVICE_KIND_MAX,
 };
@@ -236,9 +236,9 @@ struct nfv_model {
 const char *nfv_vim_kind_name(enum nfv_vim_kind k);
 const char *nfv_service_kind_name(enum nfv_service_kind k);
 const struct nfv_vim *nfv_model_vim(const struct nfv_model *m,
-				    const char *name);
+                                    const char *name);
 const struct nfv_vnf *nfv_service_vnf(const struct nfv_service *s,
-				      const char *name);
+                                      const char *name);
 const struct nfv_vdu *nfv_vnf_vdu(const struct nfv_vnf *v, const char *name);
 
 /* Frees the arrays of a model (strings are borrowed, see above). */

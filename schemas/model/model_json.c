@@ -47,7 +47,7 @@ kvs_json(const struct nfv_kv *kv, size_t n)
 
 	for (i = 0; i < n; i++)
 		json_object_object_add(o, kv[i].key,
-				       json_object_new_string(kv[i].value));
+		                       json_object_new_string(kv[i].value));
 	return o;
 }
 
@@ -78,10 +78,11 @@ vdu_json(const struct nfv_vdu *v)
 		put_str(o, "availability_zone", v->availability_zone);
 		put_str(o, "user_data_format", v->user_data_format);
 		if (v->user_data)
-			put_int(o, "user_data_bytes", (long long)strlen(v->user_data));
+			put_int(o, "user_data_bytes",
+			        (long long)strlen(v->user_data));
 		if (v->nmetadata)
-			json_object_object_add(o, "metadata",
-					       kvs_json(v->metadata, v->nmetadata));
+			json_object_object_add(
+			    o, "metadata", kvs_json(v->metadata, v->nmetadata));
 		put_str(o, "monitoring", v->monitoring);
 		put_str(o, "monitoring_action", v->monitoring_action);
 	} else {
@@ -99,7 +100,7 @@ vdu_json(const struct nfv_vdu *v)
 		}
 		json_object_object_add(o, "mapping_ports", mp);
 		json_object_object_add(o, "labels",
-				       kvs_json(v->labels, v->nlabels));
+		                       kvs_json(v->labels, v->nlabels));
 		for (i = 0; i < v->ncontainers; i++) {
 			const struct nfv_container *c = &v->containers[i];
 			json_object *co = json_object_new_object();
@@ -108,12 +109,13 @@ vdu_json(const struct nfv_vdu *v)
 
 			put_str(co, "name", c->name);
 			put_str(co, "image", c->image);
-			json_object_object_add(co, "num_cpus",
-					       json_object_new_double(c->num_cpus));
+			json_object_object_add(
+			    co, "num_cpus",
+			    json_object_new_double(c->num_cpus));
 			put_int(co, "mem_bytes", c->mem_bytes);
 			for (k = 0; k < c->nports; k++)
 				json_object_array_add(
-					ports, json_object_new_int(c->ports[k]));
+				    ports, json_object_new_int(c->ports[k]));
 			json_object_object_add(co, "ports", ports);
 			json_object_array_add(cs, co);
 		}
@@ -138,13 +140,13 @@ cp_json(const struct nfv_cp *c)
 	put_str(o, "vnic_type", c->vnic_type);
 	put_bool(o, "anti_spoofing", c->anti_spoofing);
 	if (c->nsecurity_groups)
-		json_object_object_add(o, "security_groups",
-				       strs_json(c->security_groups,
-						 c->nsecurity_groups));
+		json_object_object_add(
+		    o, "security_groups",
+		    strs_json(c->security_groups, c->nsecurity_groups));
 	if (c->nallowed_address_pairs)
 		json_object_object_add(o, "allowed_address_pairs",
-				       strs_json(c->allowed_address_pairs,
-						 c->nallowed_address_pairs));
+		                       strs_json(c->allowed_address_pairs,
+		                                 c->nallowed_address_pairs));
 	return o;
 }
 
@@ -194,7 +196,7 @@ vnf_json(const struct nfv_vnf *v)
 
 		put_str(p, "name", s->name);
 		json_object_object_add(p, "targets",
-				       strs_json(s->targets, s->ntargets));
+		                       strs_json(s->targets, s->ntargets));
 		put_int(p, "min_instances", s->min_instances);
 		put_int(p, "max_instances", s->max_instances);
 		put_int(p, "default_instances", s->default_instances);
@@ -202,7 +204,7 @@ vnf_json(const struct nfv_vnf *v)
 		put_int(p, "cooldown", s->cooldown);
 		if (s->target_cpu_utilization)
 			put_int(p, "target_cpu_utilization",
-				s->target_cpu_utilization);
+			        s->target_cpu_utilization);
 		json_object_array_add(a, p);
 	}
 	json_object_object_add(o, "scaling", a);
@@ -241,7 +243,8 @@ balancer_json(const struct nfv_balancer *b)
 		put_str(h, "expected_codes", b->hm_expected_codes);
 		json_object_object_add(o, "health_monitor", h);
 	}
-	json_object_object_add(o, "members", strs_json(b->members, b->nmembers));
+	json_object_object_add(o, "members",
+	                       strs_json(b->members, b->nmembers));
 	for (i = 0; i < b->nl7_rules; i++) {
 		json_object *r = json_object_new_object();
 
@@ -299,7 +302,8 @@ nfv_model_to_json(const struct nfv_model *m)
 		json_object_object_add(o, "vls", a);
 		a = json_object_new_array();
 		for (j = 0; j < s->nbalancers; j++)
-			json_object_array_add(a, balancer_json(&s->balancers[j]));
+			json_object_array_add(a,
+			                      balancer_json(&s->balancers[j]));
 		json_object_object_add(o, "balancers", a);
 		a = json_object_new_array();
 		for (j = 0; j < s->nunsupported; j++) {
@@ -317,8 +321,8 @@ nfv_model_to_json(const struct nfv_model *m)
 	}
 	json_object_object_add(root, "services", svcs);
 	out = xstrdup(json_object_to_json_string_ext(
-		root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-			      JSON_C_TO_STRING_NOSLASHESCAPE));
+	    root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+	              JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(root);
 	return out;
 }

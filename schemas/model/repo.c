@@ -132,16 +132,29 @@ nfv_model_done(struct nfv_model *m)
 }
 
 static const char *const vim_keys[] = {
-	"type", "auth_url", "username", "password", "password_env",
-	"password_file", "project_name", "project_domain_name",
-	"user_domain_name", "cert_verify", "ssl_ca_cert", "bearer_token",
-	"bearer_token_env", "bearer_token_file", "region_name", "interface",
-	"description", NULL,
+    "type",
+    "auth_url",
+    "username",
+    "password",
+    "password_env",
+    "password_file",
+    "project_name",
+    "project_domain_name",
+    "user_domain_name",
+    "cert_verify",
+    "ssl_ca_cert",
+    "bearer_token",
+    "bearer_token_env",
+    "bearer_token_file",
+    "region_name",
+    "interface",
+    "description",
+    NULL,
 };
 
 int
-nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
-		  const char *name, struct diag *d)
+nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
+                  struct diag *d)
 {
 	const struct ynode *r = doc->root;
 	const char *type, *cv, *secret;
@@ -152,8 +165,8 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
 
 	if (!ynode_is_map(r)) {
 		diag_error(d, r ? &r->pos : &top,
-			   "a VIM registration must be a mapping (Tacker's VIM "
-			   "file format)");
+		           "a VIM registration must be a mapping (Tacker's VIM "
+		           "file format)");
 		return -EINVAL;
 	}
 	for (i = 0; i < r->n; i++) {
@@ -163,8 +176,8 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
 		}
 		if (!vim_keys[k])
 			diag_lint(d, &r->keys[i]->pos,
-				  "unknown key '%s' in VIM registration",
-				  r->keys[i]->str);
+			          "unknown key '%s' in VIM registration",
+			          r->keys[i]->str);
 	}
 	m->vims = xrealloc(m->vims, (m->nvims + 1) * sizeof(*m->vims));
 	v = &m->vims[m->nvims++];
@@ -178,19 +191,21 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
 		v->kind = NFV_VIM_KUBERNETES;
 	} else {
 		diag_error(d, &ynode_get(r, "type")->pos,
-			   "VIM type '%s' is not supported (openstack or "
-			   "kubernetes)",
-			   type);
+		           "VIM type '%s' is not supported (openstack or "
+		           "kubernetes)",
+		           type);
 		return -EINVAL;
 	}
 	v->auth_url = ynode_str(ynode_get(r, "auth_url"));
 	if (!v->auth_url || (strncmp(v->auth_url, "http://", 7) != 0 &&
-			     strncmp(v->auth_url, "https://", 8) != 0)) {
-		diag_error(d, ynode_get(r, "auth_url") ? &ynode_get(r, "auth_url")->pos
-						       : &top,
-			   "VIM '%s': auth_url must be an http:// or https:// "
-			   "URL",
-			   name);
+	                     strncmp(v->auth_url, "https://", 8) != 0)) {
+		diag_error(d,
+		           ynode_get(r, "auth_url")
+		               ? &ynode_get(r, "auth_url")->pos
+		               : &top,
+		           "VIM '%s': auth_url must be an http:// or https:// "
+		           "URL",
+		           name);
 		return -EINVAL;
 	}
 	v->username = ynode_str(ynode_get(r, "username"));
@@ -200,8 +215,9 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
 	v->ssl_ca_cert = ynode_str(ynode_get(r, "ssl_ca_cert"));
 	cv = ynode_str(ynode_get(r, "cert_verify"));
 	v->cert_verify = !cv || strcasecmp(cv, "false") != 0;
-	token = ynode_get(r, "bearer_token") || ynode_get(r, "bearer_token_env") ||
-		ynode_get(r, "bearer_token_file");
+	token = ynode_get(r, "bearer_token") ||
+	        ynode_get(r, "bearer_token_env") ||
+	        ynode_get(r, "bearer_token_file");
 	secret = token ? "bearer_token" : "password";
 	{
 		char *k_env = xasprintf("%s_env", secret);
@@ -212,15 +228,15 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
 		v->secret_inline = ynode_get(r, secret) != NULL;
 		if (v->secret_inline)
 			diag_lint(d, &ynode_get(r, secret)->pos,
-				  "VIM '%s': %s is written in the file; keep "
-				  "secrets out of Git with %s or %s",
-				  name, secret, k_env, k_file);
+			          "VIM '%s': %s is written in the file; keep "
+			          "secrets out of Git with %s or %s",
+			          name, secret, k_env, k_file);
 		else if (!v->secret_env && !v->secret_file &&
-			 (v->username || token))
+		         (v->username || token))
 			diag_error(d, &top,
-				   "VIM '%s': no %s: give %s (an environment "
-				   "variable) or %s",
-				   name, secret, k_env, k_file);
+			           "VIM '%s': no %s: give %s (an environment "
+			           "variable) or %s",
+			           name, secret, k_env, k_file);
 		free(k_env);
 		free(k_file);
 	}
@@ -253,7 +269,7 @@ struct nfv_walk {
 
 static int
 nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
-	     struct diag *d)
+             struct diag *d)
 {
 	struct diag_pos pos = {dir, 0, 0};
 	char **names = NULL;
@@ -269,7 +285,8 @@ nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
 	dh = opendir(dir);
 	if (!dh) {
 		r = -errno;
-		diag_error(d, &pos, "cannot read directory: %s", strerror(errno));
+		diag_error(d, &pos, "cannot read directory: %s",
+		           strerror(errno));
 		return r;
 	}
 	while ((de = readdir(dh))) {
@@ -282,14 +299,14 @@ nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
 	qsort(names, n, sizeof(*names), nfv_name_cmp);
 	for (i = 0; i < n; i++) {
 		size_t dl = strlen(dir);
-		char *p = xasprintf("%s%s%s", dir,
-				    dl && dir[dl - 1] == '/' ? "" : "/",
-				    names[i]);
+		char *p =
+		    xasprintf("%s%s%s", dir,
+		              dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
 		struct stat st;
 
 		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (nfv_walk_dir(w, p, strcmp(names[i], "vims") == 0,
-					 depth + 1, d) < 0)
+			                 depth + 1, d) < 0)
 				r = -EINVAL;
 			free(p);
 		} else if (S_ISREG(st.st_mode) && nfv_has_ext(names[i])) {
@@ -359,7 +376,7 @@ nfv_is_param_file(const struct nfv_load_opts *o, const char *path)
 /* Loads one candidate file: a descriptor, or a skipped non-TOSCA file. */
 static int
 nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
-		  const char *path, bool explicit, struct diag *d)
+                  const char *path, bool explicit, struct diag *d)
 {
 	struct tosca_doc *doc;
 	struct ydoc *probe;
@@ -383,8 +400,8 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 
 		r->nskipped++;
 		diag_warn(d, &pos,
-			  "not a TOSCA descriptor (no "
-			  "tosca_definitions_version); skipped");
+		          "not a TOSCA descriptor (no "
+		          "tosca_definitions_version); skipped");
 		return 0;
 	}
 	return tosca_set_load(&r->set, path, &doc, d);
@@ -420,11 +437,12 @@ nfv_model_resolve_placement(struct nfv_model *m, struct diag *d)
 			bool is_vnf = j < s->nvnfs;
 			struct nfv_vnf *vnf = is_vnf ? &s->vnfs[j] : NULL;
 			struct nfv_balancer *lb =
-				is_vnf ? NULL : &s->balancers[j - s->nvnfs];
+			    is_vnf ? NULL : &s->balancers[j - s->nvnfs];
 			const char **vim = is_vnf ? &vnf->vim : &lb->vim;
 			const struct diag_pos *vpos =
-				is_vnf ? &vnf->vim_pos : &lb->vim_pos;
-			const struct diag_pos *pos = is_vnf ? &vnf->pos : &lb->pos;
+			    is_vnf ? &vnf->vim_pos : &lb->vim_pos;
+			const struct diag_pos *pos =
+			    is_vnf ? &vnf->pos : &lb->pos;
 			const char *name = is_vnf ? vnf->name : lb->name;
 			const struct nfv_vim *v;
 			size_t k;
@@ -436,46 +454,46 @@ nfv_model_resolve_placement(struct nfv_model *m, struct diag *d)
 				continue;
 			} else if (!*vim) {
 				diag_error(d, pos,
-					   "%s: %zu VIMs are registered (%s); "
-					   "say which one with an "
-					   "nfvsync.policies.VimPlacement "
-					   "policy",
-					   name, m->nvims, strbuf_str(&names));
+				           "%s: %zu VIMs are registered (%s); "
+				           "say which one with an "
+				           "nfvsync.policies.VimPlacement "
+				           "policy",
+				           name, m->nvims, strbuf_str(&names));
 				errors++;
 				continue;
 			}
 			v = nfv_model_vim(m, *vim);
 			if (!v) {
 				diag_error(d, vpos,
-					   "%s: no VIM named '%s' is "
-					   "registered (vims/: %s)",
-					   name, *vim,
-					   m->nvims ? strbuf_str(&names)
-						    : "none");
+				           "%s: no VIM named '%s' is "
+				           "registered (vims/: %s)",
+				           name, *vim,
+				           m->nvims ? strbuf_str(&names)
+				                    : "none");
 				errors++;
 				continue;
 			}
 			if (lb && v->kind != NFV_VIM_OPENSTACK) {
-				diag_error(d, vpos,
-					   "%s: load balancers run on OpenStack "
-					   "(Octavia); '%s' is a %s VIM",
-					   name, v->name,
-					   nfv_vim_kind_name(v->kind));
+				diag_error(
+				    d, vpos,
+				    "%s: load balancers run on OpenStack "
+				    "(Octavia); '%s' is a %s VIM",
+				    name, v->name, nfv_vim_kind_name(v->kind));
 				errors++;
 			}
 			for (k = 0; vnf && k < vnf->nvdus; k++) {
 				bool container =
-					vnf->vdus[k].kind == NFV_VDU_CONTAINER;
+				    vnf->vdus[k].kind == NFV_VDU_CONTAINER;
 
 				if (container ==
 				    (v->kind == NFV_VIM_KUBERNETES))
 					continue;
 				diag_error(d, &vnf->vdus[k].pos,
-					   "%s/%s: a %s VDU cannot run on %s "
-					   "VIM '%s'",
-					   name, vnf->vdus[k].name,
-					   container ? "containerised" : "VM",
-					   nfv_vim_kind_name(v->kind), v->name);
+				           "%s/%s: a %s VDU cannot run on %s "
+				           "VIM '%s'",
+				           name, vnf->vdus[k].name,
+				           container ? "containerised" : "VM",
+				           nfv_vim_kind_name(v->kind), v->name);
 				errors++;
 			}
 		}
@@ -486,8 +504,8 @@ nfv_model_resolve_placement(struct nfv_model *m, struct diag *d)
 
 int
 nfv_repo_load(const char *const *paths, size_t npaths,
-	      const struct nfv_load_opts *opts, struct nfv_repo **ret,
-	      struct diag *d)
+              const struct nfv_load_opts *opts, struct nfv_repo **ret,
+              struct diag *d)
 {
 	static const struct nfv_load_opts no_opts = {NULL, 0, false};
 	struct nfv_repo *r = xcalloc(1, sizeof(*r));
@@ -521,7 +539,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 				rc = -EINVAL;
 			for (; first < w.n; first++) {
 				if (nfv_repo_add_file(r, opts, w.files[first],
-						      false, d) < 0)
+				                      false, d) < 0)
 					rc = -EINVAL;
 			}
 		} else if (nfv_repo_add_file(r, opts, paths[i], true, d) < 0) {
@@ -536,11 +554,11 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 			continue;
 		}
 		r->vim_docs = xrealloc(r->vim_docs, (r->nvim_docs + 1) *
-							    sizeof(*r->vim_docs));
+		                                        sizeof(*r->vim_docs));
 		r->vim_docs[r->nvim_docs++] = doc;
 		if (nfv_model_add_vim(&r->model, doc,
-				      nfv_vim_name(&r->model, w.vim_files[i]),
-				      d) < 0)
+		                      nfv_vim_name(&r->model, w.vim_files[i]),
+		                      d) < 0)
 			rc = -EINVAL;
 	}
 	if (rc < 0)
@@ -553,8 +571,8 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 			continue;
 		if (tosca_unit_new(&r->set, r->builtin, doc, &u, d) < 0)
 			rc = -EINVAL;
-		r->units = xrealloc(r->units,
-				    (r->nunits + 1) * sizeof(*r->units));
+		r->units =
+		    xrealloc(r->units, (r->nunits + 1) * sizeof(*r->units));
 		r->units[r->nunits++] = u;
 	}
 	if (rc < 0 || d->errors)
@@ -563,8 +581,8 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 		struct diag_pos pos = {npaths ? paths[0] : ".", 0, 0};
 
 		diag_error(d, &pos,
-			   "no TOSCA descriptor found; nfvsync never reads an "
-			   "empty source as \"delete everything\"");
+		           "no TOSCA descriptor found; nfvsync never reads an "
+		           "empty source as \"delete everything\"");
 		rc = -ENOENT;
 		goto out;
 	}

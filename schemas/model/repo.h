@@ -41,16 +41,16 @@ struct nfv_repo {
  * (no descriptor at all) is an error: it never means "nothing is wanted".
  */
 int nfv_repo_load(const char *const *paths, size_t npaths,
-		  const struct nfv_load_opts *opts, struct nfv_repo **ret,
-		  struct diag *d);
+                  const struct nfv_load_opts *opts, struct nfv_repo **ret,
+                  struct diag *d);
 void nfv_repo_free(struct nfv_repo *r);
 
 /* Builds the services of one validated unit into m (model.c). */
 int nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
-		       struct diag *d);
+                       struct diag *d);
 /* Reads one VIM registration file into m (repo.c). */
 int nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
-		      const char *name, struct diag *d);
+                      const char *name, struct diag *d);
 /* Checks placements against the registered VIMs and fills defaults. */
 int nfv_model_resolve_placement(struct nfv_model *m, struct diag *d);
 

@@ -16,12 +16,12 @@
 #define TOSCA_IMPORT_DEPTH_MAX 32
 
 const char *const tosca_supported_versions[] = {
-	"tosca_simple_profile_for_nfv_1_0_0",
-	"tosca_simple_yaml_1_0",
-	"tosca_simple_yaml_1_1",
-	"tosca_simple_yaml_1_2",
-	"tosca_simple_yaml_1_3",
-	NULL,
+    "tosca_simple_profile_for_nfv_1_0_0",
+    "tosca_simple_yaml_1_0",
+    "tosca_simple_yaml_1_1",
+    "tosca_simple_yaml_1_2",
+    "tosca_simple_yaml_1_3",
+    NULL,
 };
 
 void
@@ -130,9 +130,9 @@ struct tosca_import_stack {
 };
 
 static int tosca_set_load_at(struct tosca_set *s, const char *path,
-			     const struct ynode *site,
-			     struct tosca_import_stack *stack,
-			     struct tosca_doc **ret, struct diag *d);
+                             const struct ynode *site,
+                             struct tosca_import_stack *stack,
+                             struct tosca_doc **ret, struct diag *d);
 
 static int
 tosca_doc_check_header(struct tosca_doc *doc, struct diag *d)
@@ -143,16 +143,16 @@ tosca_doc_check_header(struct tosca_doc *doc, struct diag *d)
 
 	if (!ynode_is_map(doc->root)) {
 		diag_error(d, doc->root ? &doc->root->pos : &top,
-			   "a TOSCA descriptor must be a mapping at the top "
-			   "level, not %s",
-			   ynode_kind_name(doc->root));
+		           "a TOSCA descriptor must be a mapping at the top "
+		           "level, not %s",
+		           ynode_kind_name(doc->root));
 		return -EINVAL;
 	}
 	v = ynode_get(doc->root, "tosca_definitions_version");
 	if (!v) {
 		diag_error(d, &top,
-			   "not a TOSCA descriptor: tosca_definitions_version "
-			   "is missing");
+		           "not a TOSCA descriptor: tosca_definitions_version "
+		           "is missing");
 		return -EINVAL;
 	}
 	for (sv = tosca_supported_versions; *sv; sv++) {
@@ -162,10 +162,10 @@ tosca_doc_check_header(struct tosca_doc *doc, struct diag *d)
 		}
 	}
 	diag_error(d, &v->pos,
-		   "unsupported tosca_definitions_version '%s' (supported: "
-		   "tosca_simple_profile_for_nfv_1_0_0, tosca_simple_yaml_1_0 "
-		   "to 1_3)",
-		   ynode_str(v) ? ynode_str(v) : ynode_kind_name(v));
+	           "unsupported tosca_definitions_version '%s' (supported: "
+	           "tosca_simple_profile_for_nfv_1_0_0, tosca_simple_yaml_1_0 "
+	           "to 1_3)",
+	           ynode_str(v) ? ynode_str(v) : ynode_kind_name(v));
 	return -EINVAL;
 }
 
@@ -191,7 +191,7 @@ tosca_import_file_node(const struct ynode *entry)
 
 static int
 tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
-		       struct tosca_import_stack *stack, struct diag *d)
+                       struct tosca_import_stack *stack, struct diag *d)
 {
 	const struct ynode *imports = ynode_get(doc->root, "imports");
 	size_t i;
@@ -204,23 +204,24 @@ tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
 		return -EINVAL;
 	}
 	for (i = 0; i < imports->n; i++) {
-		const struct ynode *f = tosca_import_file_node(imports->items[i]);
+		const struct ynode *f =
+		    tosca_import_file_node(imports->items[i]);
 		struct tosca_doc *dep;
 		char *path;
 
 		if (!f || f->len == 0) {
 			diag_error(d, &imports->items[i]->pos,
-				   "an import must name a file: '- file.yaml' "
-				   "or '- name: {file: file.yaml}'");
+			           "an import must name a file: '- file.yaml' "
+			           "or '- name: {file: file.yaml}'");
 			ret = -EINVAL;
 			continue;
 		}
 		path = tosca_import_resolve(doc->path, f->str);
 		if (!path) {
 			diag_error(d, &f->pos,
-				   "import '%s' not found (looked for it, and "
-				   "with .yaml/.yml added, next to %s)",
-				   f->str, doc->path);
+			           "import '%s' not found (looked for it, and "
+			           "with .yaml/.yml added, next to %s)",
+			           f->str, doc->path);
 			ret = -ENOENT;
 			continue;
 		}
@@ -228,9 +229,9 @@ tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
 			ret = -EINVAL;
 		} else {
 			dep->imported = true;
-			doc->imports = xrealloc(doc->imports,
-						(doc->nimports + 1) *
-							sizeof(*doc->imports));
+			doc->imports =
+			    xrealloc(doc->imports, (doc->nimports + 1) *
+			                               sizeof(*doc->imports));
 			doc->imports[doc->nimports++] = dep;
 		}
 		free(path);
@@ -240,8 +241,8 @@ tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
 
 static int
 tosca_set_load_at(struct tosca_set *s, const char *path,
-		  const struct ynode *site, struct tosca_import_stack *stack,
-		  struct tosca_doc **ret, struct diag *d)
+                  const struct ynode *site, struct tosca_import_stack *stack,
+                  struct tosca_doc **ret, struct diag *d)
 {
 	char real[PATH_MAX];
 	struct tosca_doc *doc;
@@ -251,7 +252,7 @@ tosca_set_load_at(struct tosca_set *s, const char *path,
 		struct diag_pos pos = {path, 0, 0};
 		r = -errno;
 		diag_error(d, site ? &site->pos : &pos, "cannot open %s: %s",
-			   path, strerror(errno));
+		           path, strerror(errno));
 		return r;
 	}
 	doc = tosca_set_find(s, real);
@@ -262,7 +263,7 @@ tosca_set_load_at(struct tosca_set *s, const char *path,
 		for (i = 0; i < stack->n; i++) {
 			if (stack->docs[i] == doc || sb.len)
 				strbuf_printf(&sb, "%s -> ",
-					      stack->docs[i]->path);
+				              stack->docs[i]->path);
 		}
 		strbuf_puts(&sb, doc->path);
 		diag_error(d, &site->pos, "import cycle: %s", strbuf_str(&sb));
@@ -275,7 +276,7 @@ tosca_set_load_at(struct tosca_set *s, const char *path,
 	}
 	if (stack->n >= TOSCA_IMPORT_DEPTH_MAX) {
 		diag_error(d, &site->pos, "imports nested deeper than %d files",
-			   TOSCA_IMPORT_DEPTH_MAX);
+		           TOSCA_IMPORT_DEPTH_MAX);
 		return -ELOOP;
 	}
 
@@ -304,7 +305,7 @@ tosca_set_load_at(struct tosca_set *s, const char *path,
 
 int
 tosca_set_load(struct tosca_set *s, const char *path, struct tosca_doc **ret,
-	       struct diag *d)
+               struct diag *d)
 {
 	struct tosca_import_stack stack = {.n = 0};
 
@@ -324,9 +325,9 @@ tosca_set_add_params(struct tosca_set *s, const char *path, struct diag *d)
 	root = doc->root;
 	if (!ynode_is_map(root) && !ynode_is_null(root)) {
 		diag_error(d, &root->pos,
-			   "a parameter file must be a mapping of input names "
-			   "to values, not %s",
-			   ynode_kind_name(root));
+		           "a parameter file must be a mapping of input names "
+		           "to values, not %s",
+		           ynode_kind_name(root));
 		ydoc_free(doc);
 		return -EINVAL;
 	}
@@ -371,7 +372,7 @@ tosca_doc_input(const struct tosca_doc *doc, const char *name)
 /* Replaces {get_input: x} nodes below n, in place. */
 static int
 tosca_doc_substitute(const struct tosca_doc *doc, struct ynode *n,
-		     unsigned depth, struct diag *d)
+                     unsigned depth, struct diag *d)
 {
 	size_t i;
 	int ret = 0;
@@ -390,17 +391,17 @@ tosca_doc_substitute(const struct tosca_doc *doc, struct ynode *n,
 		}
 		if (!ynode_is_scalar(arg)) {
 			diag_error(d, &arg->pos,
-				   "get_input takes the name of an input");
+			           "get_input takes the name of an input");
 			ret = -EINVAL;
 			continue;
 		}
 		in = tosca_doc_input(doc, arg->str);
 		if (!in) {
 			diag_error(d, &arg->pos,
-				   "get_input: '%s' is not an input of this "
-				   "descriptor (declare it under "
-				   "topology_template.inputs)",
-				   arg->str);
+			           "get_input: '%s' is not an input of this "
+			           "descriptor (declare it under "
+			           "topology_template.inputs)",
+			           arg->str);
 			ret = -EINVAL;
 			continue;
 		}
@@ -417,7 +418,7 @@ tosca_doc_substitute(const struct tosca_doc *doc, struct ynode *n,
 
 int
 tosca_doc_resolve_inputs(struct tosca_set *s, struct tosca_doc *doc,
-			 struct diag *d)
+                         struct diag *d)
 {
 	const struct ynode *topo = tosca_doc_topology(doc);
 	const struct ynode *inputs = ynode_get(topo, "inputs");
@@ -429,16 +430,17 @@ tosca_doc_resolve_inputs(struct tosca_set *s, struct tosca_doc *doc,
 	doc->inputs_resolved = true;
 	if (inputs && !ynode_is_null(inputs) && !ynode_is_map(inputs)) {
 		diag_error(d, &inputs->pos,
-			   "inputs must be a mapping of input names to "
-			   "definitions");
+		           "inputs must be a mapping of input names to "
+		           "definitions");
 		return -EINVAL;
 	}
 	for (i = 0; inputs && i < inputs->n; i++) {
 		struct tosca_input *in;
-		const struct ynode *p = tosca_set_param(s, inputs->keys[i]->str);
+		const struct ynode *p =
+		    tosca_set_param(s, inputs->keys[i]->str);
 
-		doc->inputs = xrealloc(doc->inputs,
-				       (doc->ninputs + 1) * sizeof(*doc->inputs));
+		doc->inputs = xrealloc(doc->inputs, (doc->ninputs + 1) *
+		                                        sizeof(*doc->inputs));
 		in = &doc->inputs[doc->ninputs++];
 		in->name = inputs->keys[i]->str;
 		in->def = inputs->items[i];
@@ -446,10 +448,10 @@ tosca_doc_resolve_inputs(struct tosca_set *s, struct tosca_doc *doc,
 		in->value = p ? p : ynode_get(in->def, "default");
 		if (!in->value) {
 			diag_error(d, &inputs->keys[i]->pos,
-				   "input '%s' has no value: give it in a "
-				   "parameter file (--param-file) or add a "
-				   "default",
-				   in->name);
+			           "input '%s' has no value: give it in a "
+			           "parameter file (--param-file) or add a "
+			           "default",
+			           in->name);
 			ret = -EINVAL;
 		}
 	}

@@ -66,11 +66,10 @@ extern const char *const tosca_supported_versions[];
  * d. A document already loaded is returned as is.
  */
 int tosca_set_load(struct tosca_set *s, const char *path,
-		   struct tosca_doc **ret, struct diag *d);
+                   struct tosca_doc **ret, struct diag *d);
 /* Adds a parameter file: a mapping of input names to values, optionally
  * wrapped in a single `nsd:` or `vnfd:` key, flow or block style. */
-int tosca_set_add_params(struct tosca_set *s, const char *path,
-			 struct diag *d);
+int tosca_set_add_params(struct tosca_set *s, const char *path, struct diag *d);
 /* Every document doc depends on, doc first, each once. Caller frees *ret. */
 size_t tosca_doc_closure(struct tosca_doc *doc, struct tosca_doc ***ret);
 
@@ -79,7 +78,7 @@ size_t tosca_doc_closure(struct tosca_doc *doc, struct tosca_doc ***ret);
  * {get_input: name} in the topology by its value. Idempotent.
  */
 int tosca_doc_resolve_inputs(struct tosca_set *s, struct tosca_doc *doc,
-			     struct diag *d);
+                             struct diag *d);
 /* The topology_template mapping, or NULL. */
 const struct ynode *tosca_doc_topology(const struct tosca_doc *doc);
 

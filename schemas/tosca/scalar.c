@@ -14,31 +14,31 @@ struct tosca_unit {
 };
 
 static const struct tosca_unit tosca_size_units[] = {
-	{"B", 1},
-	{"kB", 1e3},
-	{"KiB", 1024.0},
-	{"MB", 1e6},
-	{"MiB", 1024.0 * 1024},
-	{"GB", 1e9},
-	{"GiB", 1024.0 * 1024 * 1024},
-	{"TB", 1e12},
-	{"TiB", 1024.0 * 1024 * 1024 * 1024},
-	{NULL, 0},
+    {"B", 1},
+    {"kB", 1e3},
+    {"KiB", 1024.0},
+    {"MB", 1e6},
+    {"MiB", 1024.0 * 1024},
+    {"GB", 1e9},
+    {"GiB", 1024.0 * 1024 * 1024},
+    {"TB", 1e12},
+    {"TiB", 1024.0 * 1024 * 1024 * 1024},
+    {NULL, 0},
 };
 
 static const struct tosca_unit tosca_time_units[] = {
-	{"d", 86400},	{"h", 3600},   {"m", 60},     {"s", 1},
-	{"ms", 1e-3},	{"us", 1e-6},  {"ns", 1e-9},  {NULL, 0},
+    {"d", 86400}, {"h", 3600},  {"m", 60},    {"s", 1},
+    {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {NULL, 0},
 };
 
 static const struct tosca_unit tosca_freq_units[] = {
-	{"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0},
+    {"Hz", 1}, {"kHz", 1e3}, {"MHz", 1e6}, {"GHz", 1e9}, {NULL, 0},
 };
 
 static const struct tosca_unit *const tosca_units[TOSCA_UNIT_MAX] = {
-	[TOSCA_UNIT_SIZE] = tosca_size_units,
-	[TOSCA_UNIT_TIME] = tosca_time_units,
-	[TOSCA_UNIT_FREQUENCY] = tosca_freq_units,
+    [TOSCA_UNIT_SIZE] = tosca_size_units,
+    [TOSCA_UNIT_TIME] = tosca_time_units,
+    [TOSCA_UNIT_FREQUENCY] = tosca_freq_units,
 };
 
 const char *
@@ -58,7 +58,7 @@ tosca_scalar_unit_example(enum tosca_unit_kind kind)
 
 int
 tosca_scalar_unit_parse(const char *text, enum tosca_unit_kind kind,
-			double *ret)
+                        double *ret)
 {
 	const struct tosca_unit *u;
 	char *end;
@@ -79,7 +79,7 @@ tosca_scalar_unit_parse(const char *text, enum tosca_unit_kind kind,
 	for (u = tosca_units[kind]; u->name; u++) {
 		/* Time units are case-sensitive: "m" is not "M". */
 		if (kind == TOSCA_UNIT_TIME ? strcmp(end, u->name) == 0
-					    : strcasecmp(end, u->name) == 0) {
+		                            : strcasecmp(end, u->name) == 0) {
 			*ret = v * u->factor;
 			return 0;
 		}

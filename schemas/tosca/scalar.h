@@ -19,7 +19,7 @@ enum tosca_unit_kind {
 /* Parses "<number> <unit>" (space optional, unit case-insensitive for
  * sizes as the TOSCA spec allows). 0 and *ret, or -EINVAL. */
 int tosca_scalar_unit_parse(const char *text, enum tosca_unit_kind kind,
-			    double *ret);
+                            double *ret);
 /* An example spelling for messages: "512 MB". */
 const char *tosca_scalar_unit_example(enum tosca_unit_kind kind);
 /* major.minor[.fix[.qualifier[-build]]] */

@@ -10,25 +10,25 @@
 #include <string.h>
 
 static const char *const tosca_section_keys[TOSCA_SECTION_MAX] = {
-	[TOSCA_DATA_TYPE] = "data_types",
-	[TOSCA_CAPABILITY_TYPE] = "capability_types",
-	[TOSCA_RELATIONSHIP_TYPE] = "relationship_types",
-	[TOSCA_NODE_TYPE] = "node_types",
-	[TOSCA_POLICY_TYPE] = "policy_types",
-	[TOSCA_GROUP_TYPE] = "group_types",
-	[TOSCA_ARTIFACT_TYPE] = "artifact_types",
-	[TOSCA_INTERFACE_TYPE] = "interface_types",
+    [TOSCA_DATA_TYPE] = "data_types",
+    [TOSCA_CAPABILITY_TYPE] = "capability_types",
+    [TOSCA_RELATIONSHIP_TYPE] = "relationship_types",
+    [TOSCA_NODE_TYPE] = "node_types",
+    [TOSCA_POLICY_TYPE] = "policy_types",
+    [TOSCA_GROUP_TYPE] = "group_types",
+    [TOSCA_ARTIFACT_TYPE] = "artifact_types",
+    [TOSCA_INTERFACE_TYPE] = "interface_types",
 };
 
 static const char *const tosca_section_nouns[TOSCA_SECTION_MAX] = {
-	[TOSCA_DATA_TYPE] = "data type",
-	[TOSCA_CAPABILITY_TYPE] = "capability type",
-	[TOSCA_RELATIONSHIP_TYPE] = "relationship type",
-	[TOSCA_NODE_TYPE] = "node type",
-	[TOSCA_POLICY_TYPE] = "policy type",
-	[TOSCA_GROUP_TYPE] = "group type",
-	[TOSCA_ARTIFACT_TYPE] = "artifact type",
-	[TOSCA_INTERFACE_TYPE] = "interface type",
+    [TOSCA_DATA_TYPE] = "data type",
+    [TOSCA_CAPABILITY_TYPE] = "capability type",
+    [TOSCA_RELATIONSHIP_TYPE] = "relationship type",
+    [TOSCA_NODE_TYPE] = "node type",
+    [TOSCA_POLICY_TYPE] = "policy type",
+    [TOSCA_GROUP_TYPE] = "group type",
+    [TOSCA_ARTIFACT_TYPE] = "artifact type",
+    [TOSCA_INTERFACE_TYPE] = "interface type",
 };
 
 const char *
@@ -41,7 +41,7 @@ const char *
 tosca_section_noun(enum tosca_section s)
 {
 	return s >= 0 && s < TOSCA_SECTION_MAX ? tosca_section_nouns[s]
-					       : "type";
+	                                       : "type";
 }
 
 enum tosca_section
@@ -81,7 +81,7 @@ tosca_registry_free(struct tosca_registry *r)
 
 static struct tosca_type *
 tosca_registry_find_local(const struct tosca_registry *r, enum tosca_section s,
-			  const char *name)
+                          const char *name)
 {
 	size_t i;
 
@@ -95,11 +95,11 @@ tosca_registry_find_local(const struct tosca_registry *r, enum tosca_section s,
 
 const struct tosca_type *
 tosca_registry_find(const struct tosca_registry *r, enum tosca_section s,
-		    const char *name)
+                    const char *name)
 {
 	for (; r; r = r->base) {
 		const struct tosca_type *t =
-			tosca_registry_find_local(r, s, name);
+		    tosca_registry_find_local(r, s, name);
 		if (t)
 			return t;
 	}
@@ -108,7 +108,7 @@ tosca_registry_find(const struct tosca_registry *r, enum tosca_section s,
 
 int
 tosca_registry_add_doc(struct tosca_registry *r, const struct ynode *root,
-		       struct diag *d)
+                       struct diag *d)
 {
 	size_t i, j;
 	int ret = 0;
@@ -116,31 +116,34 @@ tosca_registry_add_doc(struct tosca_registry *r, const struct ynode *root,
 	if (!ynode_is_map(root))
 		return 0;
 	for (i = 0; i < root->n; i++) {
-		enum tosca_section s = tosca_section_from_key(root->keys[i]->str);
+		enum tosca_section s =
+		    tosca_section_from_key(root->keys[i]->str);
 		const struct ynode *sec = root->items[i];
 
 		if (s == TOSCA_SECTION_INVALID || ynode_is_null(sec))
 			continue;
 		if (!ynode_is_map(sec)) {
-			diag_error(d, &sec->pos, "%s must be a mapping of type "
-				   "names to definitions", root->keys[i]->str);
+			diag_error(d, &sec->pos,
+			           "%s must be a mapping of type "
+			           "names to definitions",
+			           root->keys[i]->str);
 			ret = -EINVAL;
 			continue;
 		}
 		for (j = 0; j < sec->n; j++) {
 			const struct ynode *key = sec->keys[j];
 			const struct tosca_type *prev =
-				tosca_registry_find(r, s, key->str);
+			    tosca_registry_find(r, s, key->str);
 			struct tosca_type *t;
 
 			if (prev && prev->key != key) {
 				diag_error(d, &key->pos,
-					   "%s '%s' is already defined at "
-					   "%s:%u:%u",
-					   tosca_section_noun(s), key->str,
-					   prev->key->pos.file,
-					   prev->key->pos.line,
-					   prev->key->pos.col);
+				           "%s '%s' is already defined at "
+				           "%s:%u:%u",
+				           tosca_section_noun(s), key->str,
+				           prev->key->pos.file,
+				           prev->key->pos.line,
+				           prev->key->pos.col);
 				ret = -EINVAL;
 				continue;
 			}
@@ -149,9 +152,9 @@ tosca_registry_add_doc(struct tosca_registry *r, const struct ynode *root,
 			if (!ynode_is_map(sec->items[j]) &&
 			    !ynode_is_null(sec->items[j])) {
 				diag_error(d, &sec->items[j]->pos,
-					   "definition of %s '%s' must be a "
-					   "mapping",
-					   tosca_section_noun(s), key->str);
+				           "definition of %s '%s' must be a "
+				           "mapping",
+				           tosca_section_noun(s), key->str);
 				ret = -EINVAL;
 				continue;
 			}
@@ -182,18 +185,20 @@ tosca_registry_link(struct tosca_registry *r, struct diag *d)
 		if (!df || ynode_is_null(df))
 			continue;
 		if (!pname) {
-			diag_error(d, &df->pos, "derived_from must be a type "
-				   "name");
+			diag_error(d, &df->pos,
+			           "derived_from must be a type "
+			           "name");
 			ret = -EINVAL;
 			continue;
 		}
 		t->parent = tosca_registry_find(r, t->section, pname);
 		/* Data types may derive from primitive types ("string"). */
 		if (!t->parent && t->section != TOSCA_DATA_TYPE) {
-			diag_error(d, &df->pos, "%s '%s' derives from unknown "
-				   "%s '%s'",
-				   tosca_section_noun(t->section), t->name,
-				   tosca_section_noun(t->section), pname);
+			diag_error(d, &df->pos,
+			           "%s '%s' derives from unknown "
+			           "%s '%s'",
+			           tosca_section_noun(t->section), t->name,
+			           tosca_section_noun(t->section), pname);
 			ret = -EINVAL;
 		}
 	}
@@ -205,11 +210,12 @@ tosca_registry_link(struct tosca_registry *r, struct diag *d)
 			fast = fast->parent->parent;
 			slow = slow->parent;
 			if (fast && fast == slow) {
-				diag_error(d, &r->types[i].key->pos,
-					   "%s '%s' derives from itself "
-					   "(derived_from cycle)",
-					   tosca_section_noun(r->types[i].section),
-					   r->types[i].name);
+				diag_error(
+				    d, &r->types[i].key->pos,
+				    "%s '%s' derives from itself "
+				    "(derived_from cycle)",
+				    tosca_section_noun(r->types[i].section),
+				    r->types[i].name);
 				r->types[i].parent = NULL;
 				ret = -EINVAL;
 				break;
@@ -261,10 +267,11 @@ tosca_type_is_a(const struct tosca_type *t, const char *ancestor)
 
 const struct ynode *
 tosca_type_lookup(const struct tosca_type *t, const char *field,
-		  const char *name, const struct tosca_type **ret_owner)
+                  const char *name, const struct tosca_type **ret_owner)
 {
 	for (; t; t = t->parent) {
-		const struct ynode *v = ynode_get(ynode_get(t->def, field), name);
+		const struct ynode *v =
+		    ynode_get(ynode_get(t->def, field), name);
 
 		if (v) {
 			if (ret_owner)
@@ -297,7 +304,7 @@ tosca_type_requirement(const struct tosca_type *t, const char *name)
 
 void
 tosca_type_foreach(const struct tosca_type *t, const char *field,
-		   tosca_def_cb cb, void *payload)
+                   tosca_def_cb cb, void *payload)
 {
 	const struct tosca_type *u, *v;
 	size_t i;
@@ -313,7 +320,7 @@ tosca_type_foreach(const struct tosca_type *t, const char *field,
 			/* Skip names that a nearer type redefines. */
 			for (v = t; v != u; v = v->parent) {
 				if (ynode_get(ynode_get(v->def, field),
-					      m->keys[i]->str)) {
+				              m->keys[i]->str)) {
 					shadowed = true;
 					break;
 				}

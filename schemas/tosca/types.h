@@ -35,10 +35,10 @@ struct tosca_type_file {
 extern const struct tosca_type_file tosca_type_files[];
 
 struct tosca_type {
-	const char *name;        /* borrowed from def's document */
+	const char *name; /* borrowed from def's document */
 	enum tosca_section section;
-	const struct ynode *key; /* where it is defined */
-	const struct ynode *def; /* the definition mapping */
+	const struct ynode *key;         /* where it is defined */
+	const struct ynode *def;         /* the definition mapping */
 	const struct tosca_type *parent; /* derived_from, resolved */
 };
 
@@ -68,15 +68,15 @@ void tosca_registry_free(struct tosca_registry *r);
  * A name defined twice is an error. Call tosca_registry_link afterwards.
  */
 int tosca_registry_add_doc(struct tosca_registry *r, const struct ynode *root,
-			   struct diag *d);
+                           struct diag *d);
 /* Resolves derived_from for the types added; unknown parents and cycles are
  * errors. */
 int tosca_registry_link(struct tosca_registry *r, struct diag *d);
 
 /* Borrowed; NULL when unknown. */
 const struct tosca_type *tosca_registry_find(const struct tosca_registry *r,
-					     enum tosca_section s,
-					     const char *name);
+                                             enum tosca_section s,
+                                             const char *name);
 /* Same name in any section (for references that may be a node or group). */
 bool tosca_type_is_a(const struct tosca_type *t, const char *ancestor);
 
@@ -86,17 +86,17 @@ bool tosca_type_is_a(const struct tosca_type *t, const char *ancestor);
  * and sets *ret_owner to the type that declares it.
  */
 const struct ynode *tosca_type_lookup(const struct tosca_type *t,
-				      const char *field, const char *name,
-				      const struct tosca_type **ret_owner);
+                                      const char *field, const char *name,
+                                      const struct tosca_type **ret_owner);
 /* A requirement definition (requirements are a list of single-key maps). */
 const struct ynode *tosca_type_requirement(const struct tosca_type *t,
-					   const char *name);
+                                           const char *name);
 
 /* Visits every definition in field over the chain, ancestors first; a name
  * redefined lower down is visited once, with the nearest definition. */
 typedef void (*tosca_def_cb)(const char *name, const struct ynode *def,
-			     const struct tosca_type *owner, void *payload);
+                             const struct tosca_type *owner, void *payload);
 void tosca_type_foreach(const struct tosca_type *t, const char *field,
-			tosca_def_cb cb, void *payload);
+                        tosca_def_cb cb, void *payload);
 
 #endif

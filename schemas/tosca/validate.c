@@ -23,31 +23,43 @@ struct vctx {
 };
 
 static const char *const node_template_keys[] = {
-	"type",	      "description", "metadata",  "directives",
-	"properties", "attributes",  "requirements", "capabilities",
-	"interfaces", "artifacts",   "node_filter", "copy",
-	NULL,
+    "type",        "description",  "metadata",     "directives", "properties",
+    "attributes",  "requirements", "capabilities", "interfaces", "artifacts",
+    "node_filter", "copy",         NULL,
 };
 static const char *const policy_keys[] = {
-	"type", "description", "metadata", "properties", "targets",
-	"triggers", "reservation", NULL,
+    "type",    "description", "metadata",    "properties",
+    "targets", "triggers",    "reservation", NULL,
 };
 static const char *const group_keys[] = {
-	"type", "description", "metadata", "properties", "members",
-	"interfaces", NULL,
+    "type",    "description", "metadata", "properties",
+    "members", "interfaces",  NULL,
 };
 static const char *const topology_keys[] = {
-	"description", "inputs",  "node_templates", "relationship_templates",
-	"groups",      "policies", "outputs",       "substitution_mappings",
-	"workflows",   NULL,
+    "description", "inputs",   "node_templates", "relationship_templates",
+    "groups",      "policies", "outputs",        "substitution_mappings",
+    "workflows",   NULL,
 };
 static const char *const document_keys[] = {
-	"tosca_definitions_version", "description", "metadata", "imports",
-	"topology_template", "dsl_definitions", "repositories",
-	"template_name", "template_author", "template_version",
-	"node_types", "data_types", "capability_types",
-	"relationship_types", "policy_types", "group_types",
-	"artifact_types", "interface_types", NULL,
+    "tosca_definitions_version",
+    "description",
+    "metadata",
+    "imports",
+    "topology_template",
+    "dsl_definitions",
+    "repositories",
+    "template_name",
+    "template_author",
+    "template_version",
+    "node_types",
+    "data_types",
+    "capability_types",
+    "relationship_types",
+    "policy_types",
+    "group_types",
+    "artifact_types",
+    "interface_types",
+    NULL,
 };
 
 static bool
@@ -62,7 +74,7 @@ vctx_in(const char *const *list, const char *s)
 
 static void
 vctx_check_keys(struct vctx *v, const struct ynode *map,
-		const char *const *allowed, const char *what)
+                const char *const *allowed, const char *what)
 {
 	size_t i;
 
@@ -71,8 +83,8 @@ vctx_check_keys(struct vctx *v, const struct ynode *map,
 	for (i = 0; i < map->n; i++) {
 		if (!vctx_in(allowed, map->keys[i]->str))
 			diag_lint(v->d, &map->keys[i]->pos,
-				  "unknown key '%s' in %s", map->keys[i]->str,
-				  what);
+			          "unknown key '%s' in %s", map->keys[i]->str,
+			          what);
 	}
 }
 
@@ -80,9 +92,15 @@ static bool
 tosca_is_function(const struct ynode *n)
 {
 	static const char *const fns[] = {
-		"get_property", "get_attribute", "get_operation_output",
-		"get_nodes_of_type", "get_artifact", "concat", "token",
-		"join", NULL,
+	    "get_property",
+	    "get_attribute",
+	    "get_operation_output",
+	    "get_nodes_of_type",
+	    "get_artifact",
+	    "concat",
+	    "token",
+	    "join",
+	    NULL,
 	};
 
 	return ynode_is_map(n) && n->n == 1 && vctx_in(fns, n->keys[0]->str);
@@ -92,9 +110,20 @@ static bool
 tosca_is_primitive(const char *t)
 {
 	static const char *const prims[] = {
-		"string", "integer", "float", "boolean", "timestamp",
-		"version", "range", "list", "map", "scalar-unit.size",
-		"scalar-unit.time", "scalar-unit.frequency", "any", NULL,
+	    "string",
+	    "integer",
+	    "float",
+	    "boolean",
+	    "timestamp",
+	    "version",
+	    "range",
+	    "list",
+	    "map",
+	    "scalar-unit.size",
+	    "scalar-unit.time",
+	    "scalar-unit.frequency",
+	    "any",
+	    NULL,
 	};
 
 	return vctx_in(prims, t);
@@ -114,7 +143,7 @@ tosca_value_number(const char *type, const struct ynode *n, double *ret)
 		return tosca_scalar_unit_parse(n->str, TOSCA_UNIT_TIME, ret);
 	if (strcmp(type, "scalar-unit.frequency") == 0)
 		return tosca_scalar_unit_parse(n->str, TOSCA_UNIT_FREQUENCY,
-					       ret);
+		                               ret);
 	if (ynode_to_int(n, &i) == 0) {
 		*ret = (double)i;
 		return 0;
@@ -124,7 +153,7 @@ tosca_value_number(const char *type, const struct ynode *n, double *ret)
 
 static bool
 tosca_values_equal(const char *type, const struct ynode *a,
-		   const struct ynode *b)
+                   const struct ynode *b)
 {
 	double x, y;
 
@@ -145,8 +174,7 @@ tosca_value_length(const struct ynode *n)
 
 static void
 vctx_constraint_fail(struct vctx *v, const struct ynode *value,
-		     const char *what, const char *op,
-		     const struct ynode *arg)
+                     const char *what, const char *op, const struct ynode *arg)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -155,24 +183,24 @@ vctx_constraint_fail(struct vctx *v, const struct ynode *value,
 		strbuf_puts(&sb, "[");
 		for (i = 0; i < arg->n; i++)
 			strbuf_printf(&sb, "%s%s", i ? ", " : "",
-				      ynode_str(arg->items[i])
-					      ? ynode_str(arg->items[i])
-					      : "…");
+			              ynode_str(arg->items[i])
+			                  ? ynode_str(arg->items[i])
+			                  : "…");
 		strbuf_puts(&sb, "]");
 	} else {
 		strbuf_puts(&sb, ynode_str(arg) ? ynode_str(arg) : "…");
 	}
 	diag_error(v->d, &value->pos, "%s: '%s' does not satisfy %s %s", what,
-		   ynode_str(value) ? ynode_str(value) : ynode_kind_name(value),
-		   op, strbuf_str(&sb));
+	           ynode_str(value) ? ynode_str(value) : ynode_kind_name(value),
+	           op, strbuf_str(&sb));
 	strbuf_done(&sb);
 	v->errors++;
 }
 
 static void
 vctx_check_constraints(struct vctx *v, const char *type,
-		       const struct ynode *constraints,
-		       const struct ynode *value, const char *what)
+                       const struct ynode *constraints,
+                       const struct ynode *value, const char *what)
 {
 	size_t i, j;
 
@@ -193,12 +221,12 @@ vctx_check_constraints(struct vctx *v, const char *type,
 			ok = false;
 			for (j = 0; ynode_is_seq(arg) && j < arg->n; j++)
 				ok = ok || tosca_values_equal(type, value,
-							      arg->items[j]);
+				                              arg->items[j]);
 		} else if (strcmp(op, "equal") == 0) {
 			ok = tosca_values_equal(type, value, arg);
 		} else if (strcmp(op, "length") == 0 ||
-			   strcmp(op, "min_length") == 0 ||
-			   strcmp(op, "max_length") == 0) {
+		           strcmp(op, "min_length") == 0 ||
+		           strcmp(op, "max_length") == 0) {
 			long long lim;
 			size_t len = tosca_value_length(value);
 
@@ -206,7 +234,7 @@ vctx_check_constraints(struct vctx *v, const char *type,
 				continue;
 			ok = op[0] == 'l'   ? (long long)len == lim
 			     : op[1] == 'i' ? (long long)len >= lim
-					    : (long long)len <= lim;
+			                    : (long long)len <= lim;
 		} else if (strcmp(op, "in_range") == 0) {
 			if (!ynode_is_seq(arg) || arg->n != 2 ||
 			    tosca_value_number(type, value, &x) < 0)
@@ -216,13 +244,14 @@ vctx_check_constraints(struct vctx *v, const char *type,
 			if (ynode_str(arg->items[1]) &&
 			    strcmp(ynode_str(arg->items[1]), "UNBOUNDED") == 0)
 				b = INFINITY;
-			else if (tosca_value_number(type, arg->items[1], &b) < 0)
+			else if (tosca_value_number(type, arg->items[1], &b) <
+			         0)
 				continue;
 			ok = x >= a && x <= b;
 		} else if (strcmp(op, "greater_than") == 0 ||
-			   strcmp(op, "greater_or_equal") == 0 ||
-			   strcmp(op, "less_than") == 0 ||
-			   strcmp(op, "less_or_equal") == 0) {
+		           strcmp(op, "greater_or_equal") == 0 ||
+		           strcmp(op, "less_than") == 0 ||
+		           strcmp(op, "less_or_equal") == 0) {
 			if (tosca_value_number(type, value, &x) < 0 ||
 			    tosca_value_number(type, arg, &a) < 0)
 				continue;
@@ -243,8 +272,8 @@ vctx_check_constraints(struct vctx *v, const char *type,
 }
 
 static void vctx_check_props(struct vctx *v, const struct tosca_type *t,
-			     const struct ynode *given,
-			     const struct ynode *site, const char *owner);
+                             const struct ynode *given,
+                             const struct ynode *site, const char *owner);
 
 /* The entry type of an entry_schema: "string" or {type: string}. */
 static const char *
@@ -262,7 +291,7 @@ tosca_entry_type(const struct ynode *es, const struct ynode **ret_def)
 
 static void
 vctx_value(struct vctx *v, const char *type, const struct ynode *def,
-	   const struct ynode *value, const char *what)
+           const struct ynode *value, const char *what)
 {
 	const struct tosca_type *dt;
 	long long i;
@@ -281,19 +310,19 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 		bool is_list = type[0] == 'l';
 		const struct ynode *edef;
 		const char *etype =
-			tosca_entry_type(ynode_get(def, "entry_schema"), &edef);
+		    tosca_entry_type(ynode_get(def, "entry_schema"), &edef);
 
 		if (is_list ? !ynode_is_seq(value) : !ynode_is_map(value)) {
 			diag_error(v->d, &value->pos, "%s: expected %s, got %s",
-				   what, is_list ? "a list" : "a mapping",
-				   ynode_kind_name(value));
+			           what, is_list ? "a list" : "a mapping",
+			           ynode_kind_name(value));
 			v->errors++;
 			return;
 		}
 		for (k = 0; etype && k < value->n; k++) {
 			char *w = is_list ? xasprintf("%s[%zu]", what, k)
-					  : xasprintf("%s.%s", what,
-						      value->keys[k]->str);
+			                  : xasprintf("%s.%s", what,
+			                              value->keys[k]->str);
 			vctx_value(v, etype, edef, value->items[k], w);
 			free(w);
 		}
@@ -304,35 +333,34 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 
 		if (!ynode_is_scalar(value) || ynode_is_null(value)) {
 			diag_error(v->d, &value->pos, "%s: expected %s, got %s",
-				   what, type, ynode_kind_name(value));
+			           what, type, ynode_kind_name(value));
 			v->errors++;
 			return;
 		}
 		if (strcmp(type, "integer") == 0 && ynode_to_int(value, &i) < 0)
 			want = "an integer";
 		else if (strcmp(type, "float") == 0 &&
-			 ynode_to_double(value, &f) < 0)
+		         ynode_to_double(value, &f) < 0)
 			want = "a number";
 		else if (strcmp(type, "boolean") == 0 &&
-			 ynode_to_bool(value, &b) < 0)
+		         ynode_to_bool(value, &b) < 0)
 			want = "true or false";
 		else if (strcmp(type, "version") == 0 &&
-			 !tosca_version_valid(value->str))
+		         !tosca_version_valid(value->str))
 			want = "a version such as 1.0 or 2.1.3";
 		else if (strncmp(type, "scalar-unit.", 12) == 0 &&
-			 tosca_value_number(type, value, &f) < 0)
+		         tosca_value_number(type, value, &f) < 0)
 			want = strcmp(type, "scalar-unit.size") == 0
-				       ? "a size such as '512 MB'"
+			           ? "a size such as '512 MB'"
 			       : strcmp(type, "scalar-unit.time") == 0
-				       ? "a duration such as '30 s'"
-				       : "a frequency such as '2 GHz'";
-		else if (strcmp(type, "range") == 0 &&
-			 !ynode_is_seq(value))
+			           ? "a duration such as '30 s'"
+			           : "a frequency such as '2 GHz'";
+		else if (strcmp(type, "range") == 0 && !ynode_is_seq(value))
 			want = "a range [min, max]";
 		if (want) {
 			diag_error(v->d, &value->pos,
-				   "%s: expected %s, got '%s'", what, want,
-				   value->str);
+			           "%s: expected %s, got '%s'", what, want,
+			           value->str);
 			v->errors++;
 			return;
 		}
@@ -340,8 +368,8 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 	}
 	dt = tosca_registry_find(v->reg, TOSCA_DATA_TYPE, type);
 	if (!dt) {
-		diag_error(v->d, &value->pos, "%s: unknown data type '%s'", what,
-			   type);
+		diag_error(v->d, &value->pos, "%s: unknown data type '%s'",
+		           what, type);
 		v->errors++;
 		return;
 	}
@@ -351,8 +379,8 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 		const char *base = NULL;
 
 		for (; u; u = u->parent) {
-			const char *p = ynode_str(ynode_get(u->def,
-							    "derived_from"));
+			const char *p =
+			    ynode_str(ynode_get(u->def, "derived_from"));
 			if (!u->parent && p && tosca_is_primitive(p))
 				base = p;
 		}
@@ -360,14 +388,15 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 			vctx_value(v, base, def, value, what);
 			for (u = dt; u; u = u->parent)
 				vctx_check_constraints(
-					v, base, ynode_get(u->def, "constraints"),
-					value, what);
+				    v, base, ynode_get(u->def, "constraints"),
+				    value, what);
 			return;
 		}
 	}
 	if (!ynode_is_map(value)) {
-		diag_error(v->d, &value->pos, "%s: expected a mapping (%s), got %s",
-			   what, type, ynode_kind_name(value));
+		diag_error(v->d, &value->pos,
+		           "%s: expected a mapping (%s), got %s", what, type,
+		           ynode_kind_name(value));
 		v->errors++;
 		return;
 	}
@@ -375,7 +404,7 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 	return;
 constraints:
 	vctx_check_constraints(v, type, ynode_get(def, "constraints"), value,
-			       what);
+	                       what);
 }
 
 struct vctx_props {
@@ -399,23 +428,23 @@ tosca_def_required(const struct ynode *def)
 
 static void
 vctx_props_required(const char *name, const struct ynode *def,
-		    const struct tosca_type *owner, void *payload)
+                    const struct tosca_type *owner, void *payload)
 {
 	struct vctx_props *p = payload;
 
 	if (tosca_def_required(def) && !ynode_get(p->given, name)) {
 		diag_error(p->v->d, &p->site->pos,
-			   "%s: missing required property '%s' (declared by %s "
-			   "at %s:%u)",
-			   p->owner, name, owner->name, def->pos.file,
-			   def->pos.line);
+		           "%s: missing required property '%s' (declared by %s "
+		           "at %s:%u)",
+		           p->owner, name, owner->name, def->pos.file,
+		           def->pos.line);
 		p->v->errors++;
 	}
 }
 
 static void
 vctx_props_known(const char *name, const struct ynode *def,
-		 const struct tosca_type *owner, void *payload)
+                 const struct tosca_type *owner, void *payload)
 {
 	struct strbuf *sb = payload;
 
@@ -424,23 +453,23 @@ vctx_props_known(const char *name, const struct ynode *def,
 
 static void
 vctx_check_props(struct vctx *v, const struct tosca_type *t,
-		 const struct ynode *given, const struct ynode *site,
-		 const char *owner)
+                 const struct ynode *given, const struct ynode *site,
+                 const char *owner)
 {
 	struct vctx_props p = {v, given, site, owner, t};
 	size_t i;
 
 	if (given && !ynode_is_null(given) && !ynode_is_map(given)) {
 		diag_error(v->d, &given->pos,
-			   "%s: properties must be a mapping, not %s", owner,
-			   ynode_kind_name(given));
+		           "%s: properties must be a mapping, not %s", owner,
+		           ynode_kind_name(given));
 		v->errors++;
 		return;
 	}
 	for (i = 0; given && i < given->n; i++) {
 		const char *name = given->keys[i]->str;
 		const struct ynode *def =
-			tosca_type_lookup(t, "properties", name, NULL);
+		    tosca_type_lookup(t, "properties", name, NULL);
 		const char *type;
 		char *what;
 
@@ -448,12 +477,12 @@ vctx_check_props(struct vctx *v, const struct tosca_type *t,
 			struct strbuf known = STRBUF_INIT;
 
 			tosca_type_foreach(t, "properties", vctx_props_known,
-					   &known);
+			                   &known);
 			diag_lint(v->d, &given->keys[i]->pos,
-				  "%s: unknown property '%s' for %s (known: "
-				  "%s)",
-				  owner, name, t->name,
-				  known.len ? strbuf_str(&known) : "none");
+			          "%s: unknown property '%s' for %s (known: "
+			          "%s)",
+			          owner, name, t->name,
+			          known.len ? strbuf_str(&known) : "none");
 			strbuf_done(&known);
 			continue;
 		}
@@ -469,8 +498,8 @@ vctx_check_props(struct vctx *v, const struct tosca_type *t,
 
 int
 tosca_check_value(const struct tosca_registry *reg, const char *type,
-		  const struct ynode *def, const struct ynode *value,
-		  const char *what, struct diag *d)
+                  const struct ynode *def, const struct ynode *value,
+                  const char *what, struct diag *d)
 {
 	struct vctx v = {.reg = reg, .d = d};
 
@@ -482,12 +511,12 @@ const struct ynode *
 tosca_doc_node(const struct tosca_doc *doc, const char *name)
 {
 	return ynode_get(ynode_get(tosca_doc_topology(doc), "node_templates"),
-			 name);
+	                 name);
 }
 
 static const struct tosca_type *
 vctx_type(struct vctx *v, enum tosca_section s, const struct ynode *tmpl,
-	  const char *owner)
+          const char *owner)
 {
 	const struct ynode *tn = ynode_get(tmpl, "type");
 	const struct tosca_type *t;
@@ -499,14 +528,14 @@ vctx_type(struct vctx *v, enum tosca_section s, const struct ynode *tmpl,
 	}
 	if (!ynode_is_scalar(tn)) {
 		diag_error(v->d, &tn->pos, "%s: 'type' must be a type name",
-			   owner);
+		           owner);
 		v->errors++;
 		return NULL;
 	}
 	t = tosca_registry_find(v->reg, s, tn->str);
 	if (!t) {
 		diag_error(v->d, &tn->pos, "%s: unknown %s '%s'", owner,
-			   tosca_section_noun(s), tn->str);
+		           tosca_section_noun(s), tn->str);
 		v->errors++;
 	}
 	return t;
@@ -521,7 +550,7 @@ vctx_is_template(struct vctx *v, const char *name)
 
 static void
 vctx_requirements(struct vctx *v, const struct tosca_type *t,
-		  const struct ynode *reqs, const char *owner)
+                  const struct ynode *reqs, const char *owner)
 {
 	size_t i;
 
@@ -529,9 +558,9 @@ vctx_requirements(struct vctx *v, const struct tosca_type *t,
 		return;
 	if (!ynode_is_seq(reqs)) {
 		diag_error(v->d, &reqs->pos,
-			   "%s: requirements must be a list of "
-			   "'- name: target' entries",
-			   owner);
+		           "%s: requirements must be a list of "
+		           "'- name: target' entries",
+		           owner);
 		v->errors++;
 		return;
 	}
@@ -542,9 +571,9 @@ vctx_requirements(struct vctx *v, const struct tosca_type *t,
 
 		if (!ynode_is_map(r) || r->n != 1) {
 			diag_error(v->d, &r->pos,
-				   "%s: each requirement is a single "
-				   "'name: target' entry",
-				   owner);
+			           "%s: each requirement is a single "
+			           "'name: target' entry",
+			           owner);
 			v->errors++;
 			continue;
 		}
@@ -552,26 +581,27 @@ vctx_requirements(struct vctx *v, const struct tosca_type *t,
 		target = r->items[0];
 		if (t && !tosca_type_requirement(t, name))
 			diag_lint(v->d, &r->keys[0]->pos,
-				  "%s: unknown requirement '%s' for %s", owner,
-				  name, t->name);
+			          "%s: unknown requirement '%s' for %s", owner,
+			          name, t->name);
 		if (ynode_is_map(target))
 			target = ynode_get(target, "node");
 		if (!target)
 			continue; /* capability-only requirement */
 		if (!ynode_is_scalar(target)) {
 			diag_error(v->d, &target->pos,
-				   "%s: requirement '%s' must name a node "
-				   "template",
-				   owner, name);
+			           "%s: requirement '%s' must name a node "
+			           "template",
+			           owner, name);
 			v->errors++;
 			continue;
 		}
 		if (!vctx_is_template(v, target->str) &&
-		    !tosca_registry_find(v->reg, TOSCA_NODE_TYPE, target->str)) {
+		    !tosca_registry_find(v->reg, TOSCA_NODE_TYPE,
+		                         target->str)) {
 			diag_error(v->d, &target->pos,
-				   "%s: requirement '%s' refers to '%s', which "
-				   "is not a node template of this topology",
-				   owner, name, target->str);
+			           "%s: requirement '%s' refers to '%s', which "
+			           "is not a node template of this topology",
+			           owner, name, target->str);
 			v->errors++;
 		}
 	}
@@ -579,7 +609,7 @@ vctx_requirements(struct vctx *v, const struct tosca_type *t,
 
 static void
 vctx_capabilities(struct vctx *v, const struct tosca_type *t,
-		  const struct ynode *caps, const char *owner)
+                  const struct ynode *caps, const char *owner)
 {
 	size_t i;
 
@@ -587,36 +617,36 @@ vctx_capabilities(struct vctx *v, const struct tosca_type *t,
 		return;
 	if (!ynode_is_map(caps)) {
 		diag_error(v->d, &caps->pos,
-			   "%s: capabilities must be a mapping", owner);
+		           "%s: capabilities must be a mapping", owner);
 		v->errors++;
 		return;
 	}
 	for (i = 0; i < caps->n; i++) {
 		const char *name = caps->keys[i]->str;
 		const struct ynode *def =
-			tosca_type_lookup(t, "capabilities", name, NULL);
+		    tosca_type_lookup(t, "capabilities", name, NULL);
 		const char *ctn;
 		const struct tosca_type *ct;
 		char *what;
 
 		if (!def) {
 			diag_lint(v->d, &caps->keys[i]->pos,
-				  "%s: unknown capability '%s' for %s", owner,
-				  name, t->name);
+			          "%s: unknown capability '%s' for %s", owner,
+			          name, t->name);
 			continue;
 		}
 		ctn = ynode_is_scalar(def) ? def->str
-					   : ynode_str(ynode_get(def, "type"));
+		                           : ynode_str(ynode_get(def, "type"));
 		ct = ctn ? tosca_registry_find(v->reg, TOSCA_CAPABILITY_TYPE,
-					       ctn)
-			 : NULL;
+		                               ctn)
+		         : NULL;
 		if (!ct)
 			continue;
 		what = xasprintf("%s: capability '%s'", owner, name);
 		if (ynode_is_map(caps->items[i]))
-			vctx_check_props(v, ct,
-					 ynode_get(caps->items[i], "properties"),
-					 caps->items[i], what);
+			vctx_check_props(
+			    v, ct, ynode_get(caps->items[i], "properties"),
+			    caps->items[i], what);
 		free(what);
 	}
 }
@@ -632,11 +662,12 @@ vctx_artifacts(struct vctx *v, const struct ynode *arts, const char *owner)
 		const struct ynode *tn = ynode_get(arts->items[i], "type");
 
 		if (ynode_is_scalar(tn) &&
-		    !tosca_registry_find(v->reg, TOSCA_ARTIFACT_TYPE, tn->str)) {
+		    !tosca_registry_find(v->reg, TOSCA_ARTIFACT_TYPE,
+		                         tn->str)) {
 			diag_error(v->d, &tn->pos,
-				   "%s: artifact '%s': unknown artifact type "
-				   "'%s'",
-				   owner, arts->keys[i]->str, tn->str);
+			           "%s: artifact '%s': unknown artifact type "
+			           "'%s'",
+			           owner, arts->keys[i]->str, tn->str);
 			v->errors++;
 		}
 	}
@@ -651,8 +682,8 @@ vctx_node_templates(struct vctx *v)
 		return;
 	if (!ynode_is_map(v->nodes)) {
 		diag_error(v->d, &v->nodes->pos,
-			   "node_templates must be a mapping of names to "
-			   "templates");
+		           "node_templates must be a mapping of names to "
+		           "templates");
 		v->errors++;
 		return;
 	}
@@ -663,8 +694,8 @@ vctx_node_templates(struct vctx *v)
 
 		if (!ynode_is_map(tmpl)) {
 			diag_error(v->d, &tmpl->pos,
-				   "node template '%s' must be a mapping",
-				   name);
+			           "node template '%s' must be a mapping",
+			           name);
 			v->errors++;
 			continue;
 		}
@@ -672,7 +703,7 @@ vctx_node_templates(struct vctx *v)
 		t = vctx_type(v, TOSCA_NODE_TYPE, tmpl, name);
 		if (t)
 			vctx_check_props(v, t, ynode_get(tmpl, "properties"),
-					 v->nodes->keys[i], name);
+			                 v->nodes->keys[i], name);
 		vctx_requirements(v, t, ynode_get(tmpl, "requirements"), name);
 		vctx_capabilities(v, t, ynode_get(tmpl, "capabilities"), name);
 		vctx_artifacts(v, ynode_get(tmpl, "artifacts"), name);
@@ -681,15 +712,17 @@ vctx_node_templates(struct vctx *v)
 
 static void
 vctx_targets(struct vctx *v, const struct ynode *targets, const char *owner,
-	     const char *field)
+             const char *field)
 {
 	size_t i;
 
 	if (!targets)
 		return;
 	if (!ynode_is_seq(targets)) {
-		diag_error(v->d, &targets->pos, "%s: %s must be a list of "
-			   "template names", owner, field);
+		diag_error(v->d, &targets->pos,
+		           "%s: %s must be a list of "
+		           "template names",
+		           owner, field);
 		v->errors++;
 		return;
 	}
@@ -698,10 +731,10 @@ vctx_targets(struct vctx *v, const struct ynode *targets, const char *owner,
 
 		if (!ynode_is_scalar(t) || !vctx_is_template(v, t->str)) {
 			diag_error(v->d, &t->pos,
-				   "%s: %s entry '%s' is not a node template "
-				   "or group of this topology",
-				   owner, field,
-				   ynode_str(t) ? ynode_str(t) : "…");
+			           "%s: %s entry '%s' is not a node template "
+			           "or group of this topology",
+			           owner, field,
+			           ynode_str(t) ? ynode_str(t) : "…");
 			v->errors++;
 		}
 	}
@@ -719,30 +752,31 @@ vctx_policy_blocks(struct vctx *v, const struct ynode *p, const char *owner)
 	const struct ynode *rsv = ynode_get(p, "reservation");
 	size_t i;
 
-	if (trig && tosca_registry_find(v->reg, TOSCA_DATA_TYPE,
-					"tosca.datatypes.tacker.AlarmTrigger")) {
+	if (trig &&
+	    tosca_registry_find(v->reg, TOSCA_DATA_TYPE,
+	                        "tosca.datatypes.tacker.AlarmTrigger")) {
 		if (!ynode_is_map(trig)) {
 			diag_error(v->d, &trig->pos,
-				   "%s: triggers must be a mapping of trigger "
-				   "names to definitions",
-				   owner);
+			           "%s: triggers must be a mapping of trigger "
+			           "names to definitions",
+			           owner);
 			v->errors++;
 		}
 		for (i = 0; ynode_is_map(trig) && i < trig->n; i++) {
 			char *what = xasprintf("%s: trigger '%s'", owner,
-					       trig->keys[i]->str);
+			                       trig->keys[i]->str);
 
 			vctx_value(v, "tosca.datatypes.tacker.AlarmTrigger",
-				   NULL, trig->items[i], what);
+			           NULL, trig->items[i], what);
 			free(what);
 		}
 	}
 	if (rsv && tosca_registry_find(v->reg, TOSCA_DATA_TYPE,
-				       "tosca.datatypes.tacker.Reservation")) {
+	                               "tosca.datatypes.tacker.Reservation")) {
 		char *what = xasprintf("%s: reservation", owner);
 
 		vctx_value(v, "tosca.datatypes.tacker.Reservation", NULL, rsv,
-			   what);
+		           what);
 		free(what);
 	}
 }
@@ -756,8 +790,8 @@ vctx_policies(struct vctx *v, const struct ynode *pols)
 		return;
 	if (!ynode_is_seq(pols)) {
 		diag_error(v->d, &pols->pos,
-			   "policies must be a list of '- name: {type: …}' "
-			   "entries");
+		           "policies must be a list of '- name: {type: …}' "
+		           "entries");
 		v->errors++;
 		return;
 	}
@@ -767,10 +801,11 @@ vctx_policies(struct vctx *v, const struct ynode *pols)
 		const char *name;
 		char *owner;
 
-		if (!ynode_is_map(e) || e->n != 1 || !ynode_is_map(e->items[0])) {
+		if (!ynode_is_map(e) || e->n != 1 ||
+		    !ynode_is_map(e->items[0])) {
 			diag_error(v->d, &e->pos,
-				   "each policy is a single 'name: {type: …}' "
-				   "entry");
+			           "each policy is a single 'name: {type: …}' "
+			           "entry");
 			v->errors++;
 			continue;
 		}
@@ -781,18 +816,20 @@ vctx_policies(struct vctx *v, const struct ynode *pols)
 		t = vctx_type(v, TOSCA_POLICY_TYPE, p, owner);
 		if (t)
 			vctx_check_props(v, t, ynode_get(p, "properties"),
-					 e->keys[0], owner);
+			                 e->keys[0], owner);
 		vctx_targets(v, ynode_get(p, "targets"), owner, "targets");
 		/* Tacker's Scaling also accepts targets among properties, but
-		 * two lists would leave the reader guessing which one counts. */
-		vctx_targets(v, ynode_get(ynode_get(p, "properties"), "targets"),
-			     owner, "targets");
+		 * two lists would leave the reader guessing which one counts.
+		 */
+		vctx_targets(v,
+		             ynode_get(ynode_get(p, "properties"), "targets"),
+		             owner, "targets");
 		if (ynode_get(p, "targets") &&
 		    ynode_get(ynode_get(p, "properties"), "targets")) {
 			diag_error(v->d, &ynode_get_key(p, "targets")->pos,
-				   "%s: targets are given both at policy level "
-				   "and under properties; keep one",
-				   owner);
+			           "%s: targets are given both at policy level "
+			           "and under properties; keep one",
+			           owner);
 			v->errors++;
 		}
 		vctx_policy_blocks(v, p, owner);
@@ -818,7 +855,8 @@ vctx_groups(struct vctx *v)
 		char *owner = xasprintf("group '%s'", v->groups->keys[i]->str);
 
 		if (!ynode_is_map(g)) {
-			diag_error(v->d, &g->pos, "%s must be a mapping", owner);
+			diag_error(v->d, &g->pos, "%s must be a mapping",
+			           owner);
 			v->errors++;
 			free(owner);
 			continue;
@@ -827,7 +865,7 @@ vctx_groups(struct vctx *v)
 		t = vctx_type(v, TOSCA_GROUP_TYPE, g, owner);
 		if (t)
 			vctx_check_props(v, t, ynode_get(g, "properties"),
-					 v->groups->keys[i], owner);
+			                 v->groups->keys[i], owner);
 		vctx_targets(v, ynode_get(g, "members"), owner, "members");
 		free(owner);
 	}
@@ -846,15 +884,15 @@ vctx_substitution(struct vctx *v, const struct ynode *sm)
 	nt = ynode_get(sm, "node_type");
 	if (!ynode_is_scalar(nt)) {
 		diag_error(v->d, &sm->pos,
-			   "substitution_mappings needs a node_type");
+		           "substitution_mappings needs a node_type");
 		v->errors++;
 	} else {
 		t = tosca_registry_find(v->reg, TOSCA_NODE_TYPE, nt->str);
 		if (!t) {
 			diag_error(v->d, &nt->pos,
-				   "substitution_mappings: unknown node type "
-				   "'%s' (define it under node_types)",
-				   nt->str);
+			           "substitution_mappings: unknown node type "
+			           "'%s' (define it under node_types)",
+			           nt->str);
 			v->errors++;
 		}
 	}
@@ -864,31 +902,32 @@ vctx_substitution(struct vctx *v, const struct ynode *sm)
 			const struct ynode *m = sec->items[i];
 			const char *name = sec->keys[i]->str;
 			bool declared =
-				f == 0 ? tosca_type_requirement(t, name) != NULL
-				       : tosca_type_lookup(t, "capabilities",
-							   name, NULL) != NULL;
+			    f == 0 ? tosca_type_requirement(t, name) != NULL
+			           : tosca_type_lookup(t, "capabilities", name,
+			                               NULL) != NULL;
 
 			if (t && !declared)
 				diag_lint(v->d, &sec->keys[i]->pos,
-					  "substitution_mappings: %s '%s' is "
-					  "not declared by node type %s",
-					  f == 0 ? "requirement" : "capability",
-					  name, t->name);
+				          "substitution_mappings: %s '%s' is "
+				          "not declared by node type %s",
+				          f == 0 ? "requirement" : "capability",
+				          name, t->name);
 			if (!ynode_is_seq(m) || m->n != 2 ||
 			    !ynode_is_scalar(m->items[0])) {
 				diag_error(v->d, &m->pos,
-					   "substitution_mappings: '%s' must "
-					   "be [node_template, %s]",
-					   name,
-					   f == 0 ? "requirement" : "capability");
+				           "substitution_mappings: '%s' must "
+				           "be [node_template, %s]",
+				           name,
+				           f == 0 ? "requirement"
+				                  : "capability");
 				v->errors++;
 				continue;
 			}
 			if (!ynode_get(v->nodes, m->items[0]->str)) {
 				diag_error(v->d, &m->items[0]->pos,
-					   "substitution_mappings: '%s' is "
-					   "not a node template",
-					   m->items[0]->str);
+				           "substitution_mappings: '%s' is "
+				           "not a node template",
+				           m->items[0]->str);
 				v->errors++;
 			}
 		}
@@ -910,8 +949,8 @@ vctx_inputs(struct vctx *v, const struct tosca_doc *doc)
 		if (!tosca_is_primitive(type) &&
 		    !tosca_registry_find(v->reg, TOSCA_DATA_TYPE, type)) {
 			diag_error(v->d, &ynode_get(in->def, "type")->pos,
-				   "input '%s': unknown type '%s'", in->name,
-				   type);
+			           "input '%s': unknown type '%s'", in->name,
+			           type);
 			v->errors++;
 			continue;
 		}
@@ -929,7 +968,8 @@ vctx_doc(struct vctx *v, const struct tosca_doc *doc)
 
 	vctx_check_keys(v, doc->root, document_keys, "the descriptor");
 	if (tt && !topo && !ynode_is_null(tt)) {
-		diag_error(v->d, &tt->pos, "topology_template must be a mapping");
+		diag_error(v->d, &tt->pos,
+		           "topology_template must be a mapping");
 		v->errors++;
 	}
 	vctx_inputs(v, doc);
@@ -956,7 +996,7 @@ tosca_unit_free(struct tosca_unit *u)
 
 int
 tosca_unit_new(struct tosca_set *s, const struct tosca_registry *builtin,
-	       struct tosca_doc *root, struct tosca_unit **ret, struct diag *d)
+               struct tosca_doc *root, struct tosca_unit **ret, struct diag *d)
 {
 	struct tosca_unit *u = xcalloc(1, sizeof(*u));
 	struct vctx v = {.d = d};

@@ -26,8 +26,8 @@ struct tosca_unit {
  * otherwise; *ret is set in both cases unless loading types failed.
  */
 int tosca_unit_new(struct tosca_set *s, const struct tosca_registry *builtin,
-		   struct tosca_doc *root, struct tosca_unit **ret,
-		   struct diag *d);
+                   struct tosca_doc *root, struct tosca_unit **ret,
+                   struct diag *d);
 void tosca_unit_free(struct tosca_unit *u);
 
 /*
@@ -36,11 +36,11 @@ void tosca_unit_free(struct tosca_unit *u);
  * what names the value in messages ("property 'image' of VDU1").
  */
 int tosca_check_value(const struct tosca_registry *reg, const char *type,
-		      const struct ynode *def, const struct ynode *value,
-		      const char *what, struct diag *d);
+                      const struct ynode *def, const struct ynode *value,
+                      const char *what, struct diag *d);
 
 /* The node template named name in doc's topology, or NULL. */
 const struct ynode *tosca_doc_node(const struct tosca_doc *doc,
-				   const char *name);
+                                   const char *name);
 
 #endif

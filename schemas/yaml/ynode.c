@@ -18,9 +18,9 @@
 #include <yaml.h>
 
 const struct yload_limits yload_limits_default = {
-	.max_bytes = 4u << 20,
-	.max_depth = 64,
-	.max_nodes = 1000000,
+    .max_bytes = 4u << 20,
+    .max_depth = 64,
+    .max_nodes = 1000000,
 };
 
 struct ynode_anchor {
@@ -35,8 +35,7 @@ struct ynode_builder {
 	struct ynode **stack; /* open collections */
 	size_t depth;
 	size_t capstack;
-	struct ynode *pending_key; /* per open map: set while awaiting value */
-	struct ynode **pkeys;      /* pending key per stack level */
+	struct ynode **pkeys; /* pending key per stack level */
 	size_t cappkeys;
 	struct ynode_anchor *anchors;
 	size_t nanchors;
@@ -46,7 +45,7 @@ struct ynode_builder {
 
 static struct ynode *
 ynode_builder_new_node(struct ynode_builder *b, enum ynode_kind kind,
-		       const yaml_mark_t *mark)
+                       const yaml_mark_t *mark)
 {
 	struct ynode *n = xcalloc(1, sizeof(*n));
 
@@ -62,7 +61,7 @@ ynode_builder_new_node(struct ynode_builder *b, enum ynode_kind kind,
 
 static void
 ynode_builder_fail(struct ynode_builder *b, const struct diag_pos *pos,
-		   const char *msg)
+                   const char *msg)
 {
 	if (!b->failed)
 		diag_error(b->d, pos, "%s", msg);
@@ -77,7 +76,7 @@ ynode_sat_add(size_t a, size_t b)
 
 static int
 ynode_builder_anchor(struct ynode_builder *b, const yaml_char_t *anchor,
-		     struct ynode *n)
+                     struct ynode *n)
 {
 	size_t i;
 
@@ -115,24 +114,24 @@ ynode_builder_attach(struct ynode_builder *b, struct ynode *n)
 	if (parent->kind == YNODE_SEQ) {
 		size_t cap = parent->n;
 
-		parent->items = xrealloc(parent->items,
-					 (cap + 1) * sizeof(*parent->items));
+		parent->items =
+		    xrealloc(parent->items, (cap + 1) * sizeof(*parent->items));
 		parent->items[parent->n++] = n;
 		return;
 	}
 	if (!*pkey) {
 		if (n->kind != YNODE_SCALAR) {
-			ynode_builder_fail(b, &n->pos,
-					   "mapping keys must be plain scalars");
+			ynode_builder_fail(
+			    b, &n->pos, "mapping keys must be plain scalars");
 			return;
 		}
 		*pkey = n;
 		return;
 	}
 	parent->items =
-		xrealloc(parent->items, (parent->n + 1) * sizeof(*parent->items));
+	    xrealloc(parent->items, (parent->n + 1) * sizeof(*parent->items));
 	parent->keys =
-		xrealloc(parent->keys, (parent->n + 1) * sizeof(*parent->keys));
+	    xrealloc(parent->keys, (parent->n + 1) * sizeof(*parent->keys));
 	parent->keys[parent->n] = *pkey;
 	parent->items[parent->n] = n;
 	parent->n++;
@@ -151,7 +150,8 @@ ynode_key_cmp(const void *pa, const void *pb)
 	/* Keep source order among equal keys. */
 	if ((*a)->pos.line != (*b)->pos.line)
 		return (*a)->pos.line < (*b)->pos.line ? -1 : 1;
-	return (*a)->pos.col < (*b)->pos.col ? -1 : (*a)->pos.col > (*b)->pos.col;
+	return (*a)->pos.col < (*b)->pos.col ? -1
+	                                     : (*a)->pos.col > (*b)->pos.col;
 }
 
 /* Reports repeated keys in O(n log n), so huge hostile maps stay cheap. */
@@ -169,9 +169,9 @@ ynode_builder_check_dups(struct ynode_builder *b, const struct ynode *map)
 	for (i = 1; i < map->n; i++) {
 		if (strcmp(sorted[i]->str, sorted[i - 1]->str) == 0)
 			diag_lint(b->d, &sorted[i]->pos,
-				  "duplicate mapping key '%s' (first at line "
-				  "%u); the last value is used",
-				  sorted[i]->str, sorted[i - 1]->pos.line);
+			          "duplicate mapping key '%s' (first at line "
+			          "%u); the last value is used",
+			          sorted[i]->str, sorted[i - 1]->pos.line);
 	}
 	free(sorted);
 }
@@ -183,8 +183,8 @@ ynode_builder_push(struct ynode_builder *b, struct ynode *n)
 		char msg[96];
 
 		snprintf(msg, sizeof(msg),
-			 "nesting deeper than %u levels is not accepted",
-			 b->lim->max_depth);
+		         "nesting deeper than %u levels is not accepted",
+		         b->lim->max_depth);
 		ynode_builder_fail(b, &n->pos, msg);
 		return;
 	}
@@ -202,9 +202,9 @@ ynode_builder_check_weight(struct ynode_builder *b, const struct ynode *n)
 		char msg[128];
 
 		snprintf(msg, sizeof(msg),
-			 "document expands to more than %zu nodes "
-			 "(alias expansion limit)",
-			 b->lim->max_nodes);
+		         "document expands to more than %zu nodes "
+		         "(alias expansion limit)",
+		         b->lim->max_nodes);
 		ynode_builder_fail(b, &n->pos, msg);
 	}
 }
@@ -219,7 +219,7 @@ ynode_builder_event(struct ynode_builder *b, const yaml_event_t *ev)
 	case YAML_SCALAR_EVENT:
 		n = ynode_builder_new_node(b, YNODE_SCALAR, &ev->start_mark);
 		n->str = xstrndup((const char *)ev->data.scalar.value,
-				  ev->data.scalar.length);
+		                  ev->data.scalar.length);
 		n->len = ev->data.scalar.length;
 		switch (ev->data.scalar.style) {
 		case YAML_SINGLE_QUOTED_SCALAR_STYLE:
@@ -241,15 +241,15 @@ ynode_builder_event(struct ynode_builder *b, const yaml_event_t *ev)
 	case YAML_SEQUENCE_START_EVENT:
 	case YAML_MAPPING_START_EVENT:
 		n = ynode_builder_new_node(b,
-					   ev->type == YAML_SEQUENCE_START_EVENT
-						   ? YNODE_SEQ
-						   : YNODE_MAP,
-					   &ev->start_mark);
+		                           ev->type == YAML_SEQUENCE_START_EVENT
+		                               ? YNODE_SEQ
+		                               : YNODE_MAP,
+		                           &ev->start_mark);
 		ynode_builder_anchor(b,
-				     ev->type == YAML_SEQUENCE_START_EVENT
-					     ? ev->data.sequence_start.anchor
-					     : ev->data.mapping_start.anchor,
-				     n);
+		                     ev->type == YAML_SEQUENCE_START_EVENT
+		                         ? ev->data.sequence_start.anchor
+		                         : ev->data.mapping_start.anchor,
+		                     n);
 		ynode_builder_push(b, n);
 		break;
 	case YAML_SEQUENCE_END_EVENT:
@@ -264,29 +264,27 @@ ynode_builder_event(struct ynode_builder *b, const yaml_event_t *ev)
 	case YAML_ALIAS_EVENT:
 		for (i = b->nanchors; i > 0; i--) {
 			if (strcmp(b->anchors[i - 1].name,
-				   (const char *)ev->data.alias.anchor) == 0)
+			           (const char *)ev->data.alias.anchor) == 0)
 				break;
 		}
 		if (i == 0) {
-			struct diag_pos pos = {b->doc->file,
-					       (unsigned)ev->start_mark.line + 1,
-					       (unsigned)ev->start_mark.column +
-						       1};
+			struct diag_pos pos = {
+			    b->doc->file, (unsigned)ev->start_mark.line + 1,
+			    (unsigned)ev->start_mark.column + 1};
 			diag_error(b->d, &pos, "unknown alias '*%s'",
-				   (const char *)ev->data.alias.anchor);
+			           (const char *)ev->data.alias.anchor);
 			b->failed = true;
 			break;
 		}
 		n = b->anchors[i - 1].node;
 		if (!n->closed) {
-			struct diag_pos pos = {b->doc->file,
-					       (unsigned)ev->start_mark.line + 1,
-					       (unsigned)ev->start_mark.column +
-						       1};
+			struct diag_pos pos = {
+			    b->doc->file, (unsigned)ev->start_mark.line + 1,
+			    (unsigned)ev->start_mark.column + 1};
 			diag_error(b->d, &pos,
-				   "alias '*%s' refers to a node that contains "
-				   "it (recursive alias)",
-				   (const char *)ev->data.alias.anchor);
+			           "alias '*%s' refers to a node that contains "
+			           "it (recursive alias)",
+			           (const char *)ev->data.alias.anchor);
 			b->failed = true;
 			break;
 		}
@@ -329,8 +327,8 @@ ydoc_free(struct ydoc *doc)
 
 int
 ydoc_load_buffer(const char *name, const char *buf, size_t len,
-		 const struct yload_limits *lim, struct ydoc **ret,
-		 struct diag *d)
+                 const struct yload_limits *lim, struct ydoc **ret,
+                 struct diag *d)
 {
 	struct ynode_builder b = {0};
 	yaml_parser_t parser;
@@ -345,9 +343,9 @@ ydoc_load_buffer(const char *name, const char *buf, size_t len,
 		struct diag_pos pos = {name, 0, 0};
 
 		diag_error(d, &pos,
-			   "file is %zu bytes; descriptors larger than %zu "
-			   "bytes are not accepted",
-			   len, lim->max_bytes);
+		           "file is %zu bytes; descriptors larger than %zu "
+		           "bytes are not accepted",
+		           len, lim->max_bytes);
 		return -EFBIG;
 	}
 	doc = xcalloc(1, sizeof(*doc));
@@ -360,33 +358,29 @@ ydoc_load_buffer(const char *name, const char *buf, size_t len,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	for (;;) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			struct diag_pos pos = {doc->file,
-					       (unsigned)parser.problem_mark.line +
-						       1,
-					       (unsigned)parser.problem_mark
-							       .column +
-						       1};
+			struct diag_pos pos = {
+			    doc->file, (unsigned)parser.problem_mark.line + 1,
+			    (unsigned)parser.problem_mark.column + 1};
 			if (parser.context)
 				diag_error(d, &pos, "YAML syntax: %s %s",
-					   parser.problem ? parser.problem
-							  : "error",
-					   parser.context);
+				           parser.problem ? parser.problem
+				                          : "error",
+				           parser.context);
 			else
 				diag_error(d, &pos, "YAML syntax: %s",
-					   parser.problem ? parser.problem
-							  : "error");
+				           parser.problem ? parser.problem
+				                          : "error");
 			r = -EINVAL;
 			break;
 		}
 		if (ev.type == YAML_DOCUMENT_START_EVENT && ++ndocs > 1) {
-			struct diag_pos pos = {doc->file,
-					       (unsigned)ev.start_mark.line + 1,
-					       (unsigned)ev.start_mark.column +
-						       1};
+			struct diag_pos pos = {
+			    doc->file, (unsigned)ev.start_mark.line + 1,
+			    (unsigned)ev.start_mark.column + 1};
 			diag_error(d, &pos,
-				   "a second YAML document in one file is not "
-				   "supported; put each descriptor in its own "
-				   "file");
+			           "a second YAML document in one file is not "
+			           "supported; put each descriptor in its own "
+			           "file");
 			yaml_event_delete(&ev);
 			r = -EINVAL;
 			break;
@@ -414,7 +408,7 @@ ydoc_load_buffer(const char *name, const char *buf, size_t len,
 
 int
 ydoc_load_file(const char *path, const struct yload_limits *lim,
-	       struct ydoc **ret, struct diag *d)
+               struct ydoc **ret, struct diag *d)
 {
 	struct diag_pos pos = {path, 0, 0};
 	char *buf = NULL;

@@ -54,7 +54,7 @@ struct yload_limits {
 extern const struct yload_limits yload_limits_default;
 
 struct ydoc {
-	char *file; /* name used in diagnostics */
+	char *file;         /* name used in diagnostics */
 	struct ynode *root; /* NULL for an empty document */
 	struct ynode **all; /* every node, for freeing */
 	size_t nall;
@@ -69,10 +69,10 @@ struct ydoc {
  * the last value wins, as in PyYAML.
  */
 int ydoc_load_file(const char *path, const struct yload_limits *lim,
-		   struct ydoc **ret, struct diag *d);
+                   struct ydoc **ret, struct diag *d);
 int ydoc_load_buffer(const char *name, const char *buf, size_t len,
-		     const struct yload_limits *lim, struct ydoc **ret,
-		     struct diag *d);
+                     const struct yload_limits *lim, struct ydoc **ret,
+                     struct diag *d);
 void ydoc_free(struct ydoc *doc);
 
 /* The value for key in a mapping (last occurrence), or NULL. Borrowed. */
