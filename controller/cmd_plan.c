@@ -39,7 +39,19 @@ cmd_plan(int argc, char **argv)
 		cli_opts_done(&o);
 		return CLI_EXIT_ERROR;
 	}
-	plan_build(&repo->model, &plan);
+	{
+		struct diag d;
+
+		diag_init(&d);
+		r = plan_build(&repo->model, NULL, NULL, &plan, &d);
+		diag_print(&d, stderr);
+		diag_done(&d);
+		if (r < 0) {
+			nfv_repo_free(repo);
+			cli_opts_done(&o);
+			return CLI_EXIT_ERROR;
+		}
+	}
 	text = o.format == CLI_FORMAT_JSON ? plan_to_json(plan)
 	                                   : plan_to_text(plan);
 	r = cli_emit(&o, text);

@@ -1,8 +1,10 @@
 /*
  * Plan building: walks the desired model in apply order (ports, servers,
  * Kubernetes objects, then each balancer's LB, listener, pool, members,
- * health monitor, L7 policies) and emits one action per VIM resource with a
- * deterministic name, so a retried create can be recognised. Pure.
+ * health monitor, L7 policies) into desired resources with deterministic
+ * names and spec hashes, then diffs them against what the VIMs reported:
+ * create, update, replace, respawn, failover, and prune (reverse order, so
+ * a member is drained before its server goes). Pure: no I/O.
  */
 #include "plan.h"
 #include "strbuf.h"
@@ -11,13 +13,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const plan_op_names[PLAN_OP_MAX] = {
-    [PLAN_CREATE] = "create",   [PLAN_UPDATE] = "update",
-    [PLAN_REPLACE] = "replace", [PLAN_RESPAWN] = "respawn",
-    [PLAN_DELETE] = "delete",
+    [PLAN_CREATE] = "create",     [PLAN_UPDATE] = "update",
+    [PLAN_REPLACE] = "replace",   [PLAN_RESPAWN] = "respawn",
+    [PLAN_FAILOVER] = "failover", [PLAN_DELETE] = "delete",
 };
 
 static const char *const plan_kind_names[PLAN_KIND_MAX] = {
@@ -75,8 +79,7 @@ plan_add(struct plan *p, enum plan_kind kind, const struct nfv_service *s,
 	a->vim = vim;
 	a->name = name;
 	a->instance = -1;
-	a->reason = "desired, not found on the VIM";
-	p->counts[PLAN_CREATE]++;
+	a->reason = "not found on the VIM";
 	return a;
 }
 
@@ -95,6 +98,7 @@ plan_attr(struct plan_action *a, const char *key, const char *fmt, ...)
 	a->attrs = xrealloc(a->attrs, (a->nattrs + 1) * sizeof(*a->attrs));
 	a->attrs[a->nattrs].key = key;
 	a->attrs[a->nattrs].value = strbuf_detach(&sb);
+	a->attrs[a->nattrs].display_only = false;
 	a->nattrs++;
 }
 
@@ -259,6 +263,9 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 				                       i));
 				plan_owner(a, vnf, vdu, i);
 				plan_attr(a, "address", "%s", addr);
+				if (addr[0] == '(')
+					a->attrs[a->nattrs - 1].display_only =
+					    true;
 				plan_attr(a, "port", "%d", lb->member_port);
 				plan_attr(a, "runs_on", "%s", vnf->vim);
 				free(addr);
@@ -286,13 +293,47 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 	free(base);
 }
 
-int
-plan_build(const struct nfv_model *m, struct plan **ret)
+/* 64-bit FNV-1a over the kind and the spec attributes, in order. */
+static void
+plan_hash(struct plan_action *a)
 {
-	struct plan *p = xcalloc(1, sizeof(*p));
+	uint64_t h = 1469598103934665603ULL;
+	const char *parts[3];
+	size_t i, k;
+
+	for (i = 0; i <= a->nattrs; i++) {
+		if (i == 0) {
+			parts[0] = plan_kind_name(a->kind);
+			parts[1] = "";
+			parts[2] = "";
+		} else if (a->attrs[i - 1].display_only) {
+			continue;
+		} else {
+			parts[0] = a->attrs[i - 1].key;
+			parts[1] = "=";
+			parts[2] = a->attrs[i - 1].value;
+		}
+		for (k = 0; k < 3; k++) {
+			const unsigned char *c =
+			    (const unsigned char *)parts[k];
+
+			for (; *c; c++) {
+				h ^= *c;
+				h *= 1099511628211ULL;
+			}
+		}
+		h ^= '\n';
+		h *= 1099511628211ULL;
+	}
+	snprintf(a->spec_hash, sizeof(a->spec_hash), "%016llx",
+	         (unsigned long long)h);
+}
+
+static void
+plan_desired(struct plan *p, const struct nfv_model *m)
+{
 	size_t i, j, k;
 
-	p->model = m;
 	for (i = 0; i < m->nservices; i++) {
 		const struct nfv_service *s = &m->services[i];
 
@@ -310,6 +351,214 @@ plan_build(const struct nfv_model *m, struct plan **ret)
 		for (j = 0; j < s->nbalancers; j++)
 			plan_balancer(p, s, &s->balancers[j]);
 	}
+	for (i = 0; i < p->n; i++)
+		plan_hash(&p->actions[i]);
+}
+
+static bool
+plan_observed_vim(const struct plan_observed *obs, const char *vim)
+{
+	size_t i;
+
+	for (i = 0; i < obs->nvims; i++) {
+		if (strcmp(obs->vims[i], vim) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const struct plan_observed_res *
+plan_observed_find(const struct plan_observed *obs, const struct plan_action *a)
+{
+	size_t i;
+
+	for (i = 0; i < obs->n; i++) {
+		const struct plan_observed_res *o = &obs->res[i];
+
+		if (o->managed && o->kind == a->kind &&
+		    strcmp(o->vim, a->vim) == 0 &&
+		    strcmp(o->name, a->name) == 0)
+			return o;
+	}
+	return NULL;
+}
+
+static bool
+plan_status_is(const struct plan_observed_res *o, const char *status)
+{
+	return o->status && strcmp(o->status, status) == 0;
+}
+
+/* Resources whose spec cannot change in place on the VIM. */
+static bool
+plan_kind_immutable(enum plan_kind k)
+{
+	return k == PLAN_PORT || k == PLAN_SERVER || k == PLAN_LOADBALANCER ||
+	       k == PLAN_LISTENER;
+}
+
+/* Decides what to do with one desired resource; false: nothing to do. */
+static bool
+plan_decide(struct plan_action *a, const struct plan_observed_res *o)
+{
+	if (!o) {
+		a->op = PLAN_CREATE;
+		a->reason = "not found on the VIM";
+		return true;
+	}
+	a->id = o->id;
+	if (a->kind == PLAN_SERVER && plan_status_is(o, "ERROR")) {
+		a->op = PLAN_RESPAWN;
+		a->reason = "server is in ERROR";
+	} else if (a->kind == PLAN_SERVER && plan_status_is(o, "SHUTOFF")) {
+		a->op = PLAN_RESPAWN;
+		a->reason = "server is SHUTOFF and nfvsync did not stop it";
+	} else if (a->kind == PLAN_LOADBALANCER && plan_status_is(o, "ERROR")) {
+		a->op = PLAN_FAILOVER;
+		a->reason = "load balancer is in ERROR";
+	} else if (!o->spec_hash || strcmp(o->spec_hash, a->spec_hash) != 0) {
+		a->op =
+		    plan_kind_immutable(a->kind) ? PLAN_REPLACE : PLAN_UPDATE;
+		a->reason = "the descriptors changed its specification";
+	} else {
+		return false;
+	}
+	return true;
+}
+
+/* Desired resources are either still in desired (no action) or were moved
+ * into p (an action); either way they are not to be pruned. */
+static bool
+plan_is_desired(const struct plan *desired, const struct plan *p,
+                const struct plan_observed_res *o)
+{
+	size_t i;
+
+	for (i = 0; i < desired->n; i++) {
+		const struct plan_action *a = &desired->actions[i];
+
+		if (a->name && o->kind == a->kind &&
+		    strcmp(o->vim, a->vim) == 0 &&
+		    strcmp(o->name, a->name) == 0)
+			return true;
+	}
+	for (i = 0; i < p->n; i++) {
+		const struct plan_action *a = &p->actions[i];
+
+		if (a->op != PLAN_DELETE && o->kind == a->kind &&
+		    strcmp(o->vim, a->vim) == 0 &&
+		    strcmp(o->name, a->name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Deletes run in reverse dependency order (l7 policies ... ports), so a
+ * member always leaves its pool before its server is deleted. Stable. */
+static void
+plan_order_deletes(struct plan *p)
+{
+	size_t i, j, first = p->n;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->actions[i].op == PLAN_DELETE) {
+			first = i;
+			break;
+		}
+	}
+	for (i = first + 1; i < p->n; i++) {
+		struct plan_action a = p->actions[i];
+
+		for (j = i; j > first && p->actions[j - 1].kind < a.kind; j--)
+			p->actions[j] = p->actions[j - 1];
+		p->actions[j] = a;
+	}
+}
+
+static void
+plan_action_done(struct plan_action *a)
+{
+	size_t j;
+
+	for (j = 0; j < a->nattrs; j++)
+		free(a->attrs[j].value);
+	free(a->attrs);
+	free(a->name);
+}
+
+int
+plan_build(const struct nfv_model *m, const struct plan_observed *obs,
+           const struct plan_opts *opts, struct plan **ret, struct diag *reterr)
+{
+	static const struct plan_opts defaults = {0.5, false};
+	struct plan *desired = xcalloc(1, sizeof(*desired));
+	struct plan *p = xcalloc(1, sizeof(*p));
+	static const struct plan_observed empty = {NULL, 0, NULL, 0};
+	size_t i, ndelete = 0;
+
+	if (!opts)
+		opts = &defaults;
+	p->model = m;
+	p->offline = obs == NULL;
+	if (!obs)
+		obs = &empty;
+	plan_desired(desired, m);
+	/* Creates, changes and repairs, in apply order. */
+	for (i = 0; i < desired->n; i++) {
+		struct plan_action *a = &desired->actions[i];
+
+		if (!plan_decide(a, plan_observed_find(obs, a)))
+			continue;
+		p->actions =
+		    xrealloc(p->actions, (p->n + 1) * sizeof(*p->actions));
+		p->actions[p->n++] = *a;
+		p->counts[a->op]++;
+		a->name = NULL; /* moved */
+		a->attrs = NULL;
+		a->nattrs = 0;
+	}
+	/* Prunes, in reverse apply order: members and routes go before the
+	 * servers and balancers they point at. Only what nfvsync owns. */
+	for (i = obs->n; i > 0; i--) {
+		const struct plan_observed_res *o = &obs->res[i - 1];
+		struct plan_action *a;
+
+		if (!o->managed || !plan_observed_vim(obs, o->vim))
+			continue;
+		p->managed++;
+		if (plan_is_desired(desired, p, o))
+			continue;
+		p->actions =
+		    xrealloc(p->actions, (p->n + 1) * sizeof(*p->actions));
+		a = &p->actions[p->n++];
+		memset(a, 0, sizeof(*a));
+		a->op = PLAN_DELETE;
+		a->kind = o->kind;
+		a->service = o->service ? o->service : "?";
+		a->vim = o->vim;
+		a->name = xstrdup(o->name);
+		a->id = o->id;
+		a->instance = -1;
+		a->reason = "no longer in the descriptors";
+		p->counts[PLAN_DELETE]++;
+		ndelete++;
+	}
+	for (i = 0; i < desired->n; i++)
+		plan_action_done(&desired->actions[i]);
+	free(desired->actions);
+	free(desired);
+	plan_order_deletes(p);
+	if (ndelete && !opts->allow_mass_delete &&
+	    (double)ndelete > opts->max_delete_share * (double)p->managed &&
+	    ndelete > 1) {
+		diag_error(reterr, NULL,
+		           "the plan deletes %zu of %zu resources nfvsync "
+		           "manages, more than %.0f%%; refusing without "
+		           "--allow-mass-delete",
+		           ndelete, p->managed, opts->max_delete_share * 100);
+		plan_free(p);
+		return -EPERM;
+	}
 	*ret = p;
 	return 0;
 }
@@ -317,16 +566,12 @@ plan_build(const struct nfv_model *m, struct plan **ret)
 void
 plan_free(struct plan *p)
 {
-	size_t i, j;
+	size_t i;
 
 	if (!p)
 		return;
-	for (i = 0; i < p->n; i++) {
-		for (j = 0; j < p->actions[i].nattrs; j++)
-			free(p->actions[i].attrs[j].value);
-		free(p->actions[i].attrs);
-		free(p->actions[i].name);
-	}
+	for (i = 0; i < p->n; i++)
+		plan_action_done(&p->actions[i]);
 	free(p->actions);
 	free(p);
 }

@@ -1,14 +1,20 @@
 /*
  * The planner: a pure function from (desired model, observed state) to an
  * ordered list of typed actions, each with a reason, plus its renderings
- * (Terraform-like text, versioned JSON). No I/O. Until the VIM drivers land
- * (issues 4 and 5) the observed state is always empty: every desired
- * resource is a create.
+ * (Terraform-like text, versioned JSON). No I/O.
+ *
+ * Desired resources get deterministic names and a spec hash; observed ones
+ * carry the hash nfvsync tagged them with. Matching is by (VIM, kind,
+ * name); only resources tagged as nfvsync's own are ever changed or
+ * deleted, and only on VIMs that were actually observed.
  */
 #ifndef NFV_PLAN_H
 #define NFV_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
+
+#include "diag.h"
 
 #include "model.h"
 
@@ -17,6 +23,7 @@ enum plan_op {
 	PLAN_UPDATE,
 	PLAN_REPLACE,
 	PLAN_RESPAWN,
+	PLAN_FAILOVER,
 	PLAN_DELETE,
 	PLAN_OP_MAX,
 	PLAN_OP_INVALID = -22,
@@ -41,6 +48,7 @@ enum plan_kind {
 struct plan_attr {
 	const char *key;
 	char *value;
+	bool display_only; /* not part of the spec (e.g. "known after apply") */
 };
 
 struct plan_action {
@@ -54,7 +62,36 @@ struct plan_action {
 	int instance; /* -1 when not per instance */
 	struct plan_attr *attrs;
 	size_t nattrs;
+	char spec_hash[17]; /* 64-bit FNV-1a of kind + spec attributes, hex */
+	const char *id;     /* the VIM's id, for actions on what exists */
 	const char *reason;
+};
+
+/* A resource as a VIM driver found it (strings owned by the driver). */
+struct plan_observed_res {
+	enum plan_kind kind;
+	const char *vim;
+	const char *name;
+	const char *id;
+	const char *status;    /* the VIM's word: ACTIVE, ERROR, SHUTOFF… */
+	const char *service;   /* from the ownership tag */
+	const char *spec_hash; /* from the ownership tag, or NULL */
+	bool managed;          /* tagged managed-by=nfvsync */
+};
+
+struct plan_observed {
+	const struct plan_observed_res *res;
+	size_t n;
+	const char *const *vims; /* VIMs observed; others are left alone */
+	size_t nvims;
+};
+
+struct plan_opts {
+	/* Refuse a plan deleting more than this share of the managed
+	 * resources of the observed VIMs (0.5 by default)... */
+	double max_delete_share;
+	/* ...unless the user said --allow-mass-delete. */
+	bool allow_mass_delete;
 };
 
 struct plan {
@@ -62,13 +99,21 @@ struct plan {
 	size_t n;
 	const struct nfv_model *model; /* borrowed */
 	size_t counts[PLAN_OP_MAX];
+	size_t managed; /* managed resources observed */
+	bool offline;   /* no VIM was observed: planned against empty VIMs */
 };
 
 const char *plan_op_name(enum plan_op op);
 const char *plan_kind_name(enum plan_kind k);
 
-/* Builds the plan for m against empty VIMs; caller frees with plan_free. */
-int plan_build(const struct nfv_model *m, struct plan **ret);
+/*
+ * Builds the plan for m against obs (NULL: every VIM taken as empty, an
+ * offline plan). Returns 0 and *ret (free with plan_free), or -EPERM when
+ * the plan would delete too much (details in reterr, no plan returned).
+ */
+int plan_build(const struct nfv_model *m, const struct plan_observed *obs,
+               const struct plan_opts *opts, struct plan **ret,
+               struct diag *reterr);
 void plan_free(struct plan *p);
 
 /* Renderings; the caller frees the string. */

@@ -10,8 +10,8 @@
 #include <string.h>
 
 static const char plan_op_symbols[PLAN_OP_MAX] = {
-    [PLAN_CREATE] = '+',  [PLAN_UPDATE] = '~', [PLAN_REPLACE] = 'R',
-    [PLAN_RESPAWN] = '!', [PLAN_DELETE] = '-',
+    [PLAN_CREATE] = '+',  [PLAN_UPDATE] = '~',   [PLAN_REPLACE] = 'R',
+    [PLAN_RESPAWN] = '!', [PLAN_FAILOVER] = '!', [PLAN_DELETE] = '-',
 };
 
 static void
@@ -23,7 +23,10 @@ plan_text_action(struct strbuf *sb, const struct plan_action *a)
 		strbuf_puts(sb, "  -/+ ");
 	else
 		strbuf_printf(sb, "  %c ", plan_op_symbols[a->op]);
-	strbuf_printf(sb, "%-13s %s\n", plan_kind_name(a->kind), a->name);
+	strbuf_printf(sb, "%-13s %s", plan_kind_name(a->kind), a->name);
+	if (a->op != PLAN_CREATE)
+		strbuf_printf(sb, "  (%s: %s)", plan_op_name(a->op), a->reason);
+	strbuf_putc(sb, '\n');
 	for (i = 0; i < a->nattrs; i++)
 		strbuf_printf(sb, "        %-18s %s\n", a->attrs[i].key,
 		              a->attrs[i].value);
@@ -96,8 +99,12 @@ plan_to_text(const struct plan *p)
 	              "Plan: %zu to create, %zu to update, %zu to replace, "
 	              "%zu to respawn, %zu to delete.\n",
 	              p->counts[PLAN_CREATE], p->counts[PLAN_UPDATE],
-	              p->counts[PLAN_REPLACE], p->counts[PLAN_RESPAWN],
+	              p->counts[PLAN_REPLACE],
+	              p->counts[PLAN_RESPAWN] + p->counts[PLAN_FAILOVER],
 	              p->counts[PLAN_DELETE]);
+	if (p->offline)
+		strbuf_puts(&sb, "(No VIM was consulted: planned as if every "
+		                 "VIM were empty.)\n");
 	return strbuf_detach(&sb);
 }
 
@@ -112,6 +119,8 @@ plan_to_json(const struct plan *p)
 	size_t i, j;
 
 	json_object_object_add(root, "format_version", json_object_new_int(1));
+	json_object_object_add(root, "offline",
+	                       json_object_new_boolean(p->offline));
 	for (i = 0; i < p->n; i++) {
 		const struct plan_action *a = &p->actions[i];
 		json_object *o = json_object_new_object();
@@ -141,6 +150,11 @@ plan_to_json(const struct plan *p)
 			    attrs, a->attrs[j].key,
 			    json_object_new_string(a->attrs[j].value));
 		json_object_object_add(o, "attributes", attrs);
+		json_object_object_add(o, "spec_hash",
+		                       json_object_new_string(a->spec_hash));
+		if (a->id)
+			json_object_object_add(o, "id",
+			                       json_object_new_string(a->id));
 		json_object_object_add(o, "reason",
 		                       json_object_new_string(a->reason));
 		json_object_array_add(acts, o);
