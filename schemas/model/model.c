@@ -358,16 +358,11 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 	}
 }
 
+/* The builder's own, writable view of a VDU it is still filling in. */
 static struct nfv_vdu *
 vnf_vdu_mut(struct nfv_vnf *v, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < v->nvdus; i++) {
-		if (strcmp(v->vdus[i].name, name) == 0)
-			return &v->vdus[i];
-	}
-	return NULL;
+	return (struct nfv_vdu *)nfv_vnf_vdu(v, name);
 }
 
 static void
