@@ -19,6 +19,7 @@ struct vctx {
 	struct diag *d;
 	const struct ynode *nodes; /* node_templates of the current doc */
 	const struct ynode *groups;
+	const struct ynode *subst; /* substitution_mappings */
 	int errors;
 };
 
@@ -607,6 +608,97 @@ vctx_requirements(struct vctx *v, const struct tosca_type *t,
 	}
 }
 
+/* Requirement name -> assignments in the template, plus one when the VNFD
+ * exports it for the NSD to fill (substitution_mappings.requirements). */
+static long long
+vctx_req_count(struct vctx *v, const struct ynode *reqs, const char *tname,
+               const char *req)
+{
+	const struct ynode *map = ynode_get(v->subst, "requirements");
+	long long n = 0;
+	size_t i;
+
+	for (i = 0; ynode_is_seq(reqs) && i < reqs->n; i++) {
+		if (ynode_get(reqs->items[i], req))
+			n++;
+	}
+	for (i = 0; ynode_is_map(map) && i < map->n; i++) {
+		const struct ynode *m = map->items[i];
+
+		if (ynode_is_seq(m) && m->n == 2 && ynode_str(m->items[0]) &&
+		    ynode_str(m->items[1]) &&
+		    strcmp(ynode_str(m->items[0]), tname) == 0 &&
+		    strcmp(ynode_str(m->items[1]), req) == 0)
+			n++;
+	}
+	return n;
+}
+
+/* Whether t itself (not an ancestor) declares requirement name. */
+static bool
+vctx_declares_req(const struct tosca_type *t, const char *name)
+{
+	const struct ynode *defs = ynode_get(t->def, "requirements");
+	size_t i;
+
+	for (i = 0; ynode_is_seq(defs) && i < defs->n; i++) {
+		if (ynode_get(defs->items[i], name))
+			return true;
+	}
+	return false;
+}
+
+/* Checks requirement occurrences ([min, max], TOSCA default [1, 1]). */
+static void
+vctx_occurrences(struct vctx *v, const struct tosca_type *t,
+                 const struct ynode *tmpl, const struct ynode *key)
+{
+	const struct ynode *reqs = ynode_get(tmpl, "requirements");
+	const struct tosca_type *u, *w;
+	size_t i;
+
+	for (u = t; u; u = u->parent) {
+		const struct ynode *defs = ynode_get(u->def, "requirements");
+
+		for (i = 0; ynode_is_seq(defs) && i < defs->n; i++) {
+			const struct ynode *e = defs->items[i], *occ;
+			const char *name;
+			long long lo = 1, hi = 1, n;
+			bool shadowed = false;
+
+			if (!ynode_is_map(e) || e->n != 1)
+				continue;
+			name = e->keys[0]->str;
+			for (w = t; w != u; w = w->parent)
+				shadowed =
+				    shadowed || vctx_declares_req(w, name);
+			if (shadowed)
+				continue;
+			occ = ynode_get(e->items[0], "occurrences");
+			if (ynode_is_seq(occ) && occ->n == 2) {
+				ynode_to_int(occ->items[0], &lo);
+				if (ynode_to_int(occ->items[1], &hi) < 0)
+					hi = -1; /* UNBOUNDED */
+			}
+			n = vctx_req_count(v, reqs, key->str, name);
+			if (n < lo) {
+				diag_error(
+				    v->d, &key->pos,
+				    "%s: requirement '%s' is missing (%s "
+				    "needs at least %lld)",
+				    key->str, name, t->name, lo);
+				v->errors++;
+			} else if (hi >= 0 && n > hi) {
+				diag_error(v->d, &key->pos,
+				           "%s: requirement '%s' is given %lld "
+				           "times (%s allows at most %lld)",
+				           key->str, name, n, t->name, hi);
+				v->errors++;
+			}
+		}
+	}
+}
+
 static void
 vctx_capabilities(struct vctx *v, const struct tosca_type *t,
                   const struct ynode *caps, const char *owner)
@@ -705,6 +797,8 @@ vctx_node_templates(struct vctx *v)
 			vctx_check_props(v, t, ynode_get(tmpl, "properties"),
 			                 v->nodes->keys[i], name);
 		vctx_requirements(v, t, ynode_get(tmpl, "requirements"), name);
+		if (t)
+			vctx_occurrences(v, t, tmpl, v->nodes->keys[i]);
 		vctx_capabilities(v, t, ynode_get(tmpl, "capabilities"), name);
 		vctx_artifacts(v, ynode_get(tmpl, "artifacts"), name);
 	}
@@ -978,6 +1072,7 @@ vctx_doc(struct vctx *v, const struct tosca_doc *doc)
 	vctx_check_keys(v, topo, topology_keys, "topology_template");
 	v->nodes = ynode_get(topo, "node_templates");
 	v->groups = ynode_get(topo, "groups");
+	v->subst = ynode_get(topo, "substitution_mappings");
 	vctx_node_templates(v);
 	vctx_groups(v);
 	vctx_policies(v, ynode_get(topo, "policies"));
