@@ -228,68 +228,110 @@ plan_member_address(const struct nfv_vnf *vnf, const struct nfv_vdu *vdu,
 	                                       : "(pod address after apply)");
 }
 
+/* A pool member for one VDU instance, in the pool called pool. */
+static void
+plan_member(struct plan *p, const struct nfv_service *s,
+            const struct nfv_balancer *lb, const char *pool,
+            const struct nfv_vnf *vnf, const struct nfv_vdu *vdu, int i)
+{
+	char *addr = plan_member_address(vnf, vdu, i);
+	struct plan_action *a =
+	    plan_add(p, PLAN_MEMBER, s, lb->vim,
+	             xasprintf("%s-%s-%s-%d", pool, vnf->name, vdu->name, i));
+
+	plan_owner(a, vnf, vdu, i);
+	plan_attr(a, "pool", "%s", pool);
+	plan_attr(a, "address", "%s", addr);
+	if (addr[0] == '(')
+		a->attrs[a->nattrs - 1].display_only = true;
+	plan_attr(a, "port", "%d", lb->member_port);
+	plan_attr(a, "runs_on", "%s", vnf->vim);
+	free(addr);
+}
+
+static void
+plan_pool(struct plan *p, const struct nfv_service *s,
+          const struct nfv_balancer *lb, const char *name, const char *base,
+          const char *listener)
+{
+	struct plan_action *a =
+	    plan_add(p, PLAN_POOL, s, lb->vim, xstrdup(name));
+
+	plan_attr(a, "loadbalancer", "%s", base);
+	if (listener)
+		plan_attr(a, "listener", "%s", listener);
+	plan_attr(a, "algorithm", "%s", lb->pool_algorithm);
+	plan_attr(a, "protocol", "%s", lb->pool_protocol);
+}
+
+/*
+ * A balancer: LB, listener, the default pool with every instance of every
+ * member VNF, its health monitor, and per L7 route a pool holding just the
+ * routed instance plus the policy that sends the path there.
+ */
 static void
 plan_balancer(struct plan *p, const struct nfv_service *s,
               const struct nfv_balancer *lb)
 {
 	char *base = xasprintf("%s-%s", s->name, lb->name);
+	char *listener = xasprintf("%s-%s-%d", base, lb->listener_protocol,
+	                           lb->listener_port);
+	char *pool = xasprintf("%s-pool", base);
 	struct plan_action *a;
 	size_t m, v, r;
 	int i;
 
 	a = plan_add(p, PLAN_LOADBALANCER, s, lb->vim, xstrdup(base));
 	plan_attr(a, "vip", "%s", lb->vip_address ? lb->vip_address : "(any)");
+	a->attrs[a->nattrs - 1].display_only = !lb->vip_address;
 	plan_attr(a, "network", "%s", lb->vip_network ? lb->vip_network : "?");
-	a = plan_add(p, PLAN_LISTENER, s, lb->vim,
-	             xasprintf("%s-%s-%d", base, lb->listener_protocol,
-	                       lb->listener_port));
-	plan_attr(a, "protocol_port", "%s:%d", lb->listener_protocol,
-	          lb->listener_port);
-	a = plan_add(p, PLAN_POOL, s, lb->vim, xasprintf("%s-pool", base));
-	plan_attr(a, "algorithm", "%s", lb->pool_algorithm);
-	plan_attr(a, "protocol", "%s", lb->pool_protocol);
+	a = plan_add(p, PLAN_LISTENER, s, lb->vim, xstrdup(listener));
+	plan_attr(a, "loadbalancer", "%s", base);
+	plan_attr(a, "protocol", "%s", lb->listener_protocol);
+	plan_attr(a, "port", "%d", lb->listener_port);
+	plan_pool(p, s, lb, pool, base, listener);
 	for (m = 0; m < lb->nmembers; m++) {
 		const struct nfv_vnf *vnf = nfv_service_vnf(s, lb->members[m]);
 
 		for (v = 0; vnf && v < vnf->nvdus; v++) {
-			const struct nfv_vdu *vdu = &vnf->vdus[v];
-
-			for (i = 0; i < vdu->instances; i++) {
-				char *addr = plan_member_address(vnf, vdu, i);
-
-				a = plan_add(p, PLAN_MEMBER, s, lb->vim,
-				             xasprintf("%s-%s-%s-%d", base,
-				                       vnf->name, vdu->name,
-				                       i));
-				plan_owner(a, vnf, vdu, i);
-				plan_attr(a, "address", "%s", addr);
-				if (addr[0] == '(')
-					a->attrs[a->nattrs - 1].display_only =
-					    true;
-				plan_attr(a, "port", "%d", lb->member_port);
-				plan_attr(a, "runs_on", "%s", vnf->vim);
-				free(addr);
-			}
+			for (i = 0; i < vnf->vdus[v].instances; i++)
+				plan_member(p, s, lb, pool, vnf, &vnf->vdus[v],
+				            i);
 		}
 	}
 	if (lb->has_health_monitor) {
 		a = plan_add(p, PLAN_HEALTH_MONITOR, s, lb->vim,
 		             xasprintf("%s-hm", base));
-		plan_attr(a, "check", "%s %s %s expect %s", lb->hm_type,
-		          lb->hm_http_method, lb->hm_url_path,
-		          lb->hm_expected_codes);
-		plan_attr(a, "timing", "every %ds, timeout %ds, %d retries",
-		          lb->hm_delay, lb->hm_timeout, lb->hm_max_retries);
+		plan_attr(a, "pool", "%s", pool);
+		plan_attr(a, "type", "%s", lb->hm_type);
+		plan_attr(a, "http_method", "%s", lb->hm_http_method);
+		plan_attr(a, "url_path", "%s", lb->hm_url_path);
+		plan_attr(a, "expected_codes", "%s", lb->hm_expected_codes);
+		plan_attr(a, "delay", "%d", lb->hm_delay);
+		plan_attr(a, "timeout", "%d", lb->hm_timeout);
+		plan_attr(a, "max_retries", "%d", lb->hm_max_retries);
 	}
 	for (r = 0; r < lb->nl7_rules; r++) {
 		const struct nfv_l7_rule *rule = &lb->l7_rules[r];
+		const struct nfv_vnf *vnf = nfv_service_vnf(s, rule->vnf);
+		const struct nfv_vdu *vdu =
+		    vnf ? nfv_vnf_vdu(vnf, rule->vdu) : NULL;
+		char *route = xasprintf("%s-route-%zu", base, r);
 
-		a = plan_add(p, PLAN_L7_POLICY, s, lb->vim,
-		             xasprintf("%s-l7-%zu", base, r));
+		plan_pool(p, s, lb, route, base, NULL);
+		/* An instance the scaling policy does not run yet gets no
+		 * member: the route answers 503 until it exists. */
+		if (vdu && rule->instance < vdu->instances)
+			plan_member(p, s, lb, route, vnf, vdu, rule->instance);
+		a = plan_add(p, PLAN_L7_POLICY, s, lb->vim, xstrdup(route));
+		plan_attr(a, "listener", "%s", listener);
+		plan_attr(a, "pool", "%s", route);
 		plan_attr(a, "path_prefix", "%s", rule->path_prefix);
-		plan_attr(a, "to", "%s/%s/%d", rule->vnf, rule->vdu,
-		          rule->instance);
+		plan_attr(a, "position", "%zu", r + 1);
+		free(route);
 	}
+	free(listener);
+	free(pool);
 	free(base);
 }
 
