@@ -12,8 +12,8 @@
 
 #include "world.h"
 
-/* Writes the config of lb and starts or reloads its HAProxy. 0 or
- * -errno. */
+/* Writes the config of lb and starts or reloads its HAProxy (none while
+ * it has no listener); sets lb->pid and lb->priv. 0 or -errno. */
 int haproxy_apply(struct localvim *lv, struct lv_obj *lb);
 /* Stops lb's HAProxy and removes its files. */
 void haproxy_stop(struct localvim *lv, struct lv_obj *lb);

@@ -56,7 +56,7 @@ workload_bind(const char *tenant_ip, unsigned port, int *ret_fd)
 }
 
 int
-workload_exec(char *const argv[], int keep_fd, pid_t *ret_pid)
+workload_exec(char *const argv[], int keep_fd, const char *log, pid_t *ret_pid)
 {
 	pid_t parent = getpid();
 	pid_t pid = fork();
@@ -78,7 +78,17 @@ workload_exec(char *const argv[], int keep_fd, pid_t *ret_pid)
 				_exit(127);
 			}
 		}
-		/* Keep the children's output off our stdout (ctest logs). */
+		if (log != NULL) {
+			int lfd =
+			    open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+			if (lfd >= 0) {
+				dup2(lfd, 1);
+				dup2(lfd, 2);
+				if (lfd > 3)
+					close(lfd);
+			}
+		}
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -116,7 +126,7 @@ workload_spawn(struct localvim *lv, const char *name, const char *tenant_ip,
 		setenv("LOCALVIM_IP", tenant_ip, 1);
 		setenv("LOCALVIM_BIND", bindbuf, 1);
 		setenv("LOCALVIM_PORT", portbuf, 1);
-		r = workload_exec(argv, -1, ret_pid);
+		r = workload_exec(argv, -1, NULL, ret_pid);
 		if (r < 0)
 			*ret_err = xasprintf("cannot start %s: %s", command,
 			                     strerror(-r));
@@ -132,7 +142,7 @@ workload_spawn(struct localvim *lv, const char *name, const char *tenant_ip,
 		                "3",     "--name",          (char *)name,
 		                "--ip",  (char *)tenant_ip, NULL};
 
-		r = workload_exec(argv, fd, ret_pid);
+		r = workload_exec(argv, fd, NULL, ret_pid);
 		close(fd);
 		if (r < 0)
 			*ret_err = xasprintf("cannot fork: %s", strerror(-r));

@@ -20,9 +20,11 @@ int workload_spawn(struct localvim *lv, const char *name, const char *tenant_ip,
                    unsigned port, const char *image, pid_t *ret_pid,
                    char **ret_err);
 
-/* fork + exec of argv with keep_fd (if >= 0) as fd 3; the child gets
- * SIGKILL when localvim dies. 0 and *ret_pid, or -errno. */
-int workload_exec(char *const argv[], int keep_fd, pid_t *ret_pid);
+/* fork + exec of argv with keep_fd (if >= 0) as fd 3 and stdout/stderr
+ * appended to log (NULL: inherited); the child gets SIGKILL when localvim
+ * dies. 0 and *ret_pid, or -errno. */
+int workload_exec(char *const argv[], int keep_fd, const char *log,
+                  pid_t *ret_pid);
 
 /* "localvim workload --fd N --name NAME --ip ADDR": the built-in web
  * responder. Returns the process exit status. */
