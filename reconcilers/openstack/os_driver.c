@@ -1,0 +1,1088 @@
+/*
+ * OpenStack driver; see os_driver.h. Requests follow the Nova (2.52+ for
+ * tags on create), Neutron v2.0 and Octavia v2 API references: servers and
+ * ports carry nfvsync's tags, Octavia objects carry them too, and every
+ * change to a load balancer's tree waits for provisioning_status ACTIVE
+ * (a 409 while it is PENDING_* means "try again", not failure).
+ */
+#include "os_driver.h"
+#include "os_session.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define OS_COMPUTE_MICROVERSION "2.52"
+
+struct os_driver {
+	char *vim;
+	struct os_session *s;
+	struct os_view view;
+	struct os_driver_opts opts;
+};
+
+int
+os_driver_new(const char *vim_name, const struct os_config *cfg,
+              const struct os_driver_opts *opts, struct os_driver **ret,
+              struct diag *reterr)
+{
+	struct os_driver *d = xcalloc(1, sizeof(*d));
+	int r;
+
+	d->vim = xstrdup(vim_name);
+	if (opts)
+		d->opts = *opts;
+	if (d->opts.wait_timeout_ms <= 0)
+		d->opts.wait_timeout_ms = 300000;
+	if (d->opts.poll_ms <= 0)
+		d->opts.poll_ms = 250;
+	r = os_session_new(cfg, NULL, &d->s, reterr);
+	if (r < 0) {
+		os_driver_free(d);
+		return r;
+	}
+	/* Tags on server create need compute 2.52. */
+	os_session_set_api_version(d->s, "compute", OS_COMPUTE_MICROVERSION);
+	os_view_init(&d->view, d->vim);
+	*ret = d;
+	return 0;
+}
+
+void
+os_driver_free(struct os_driver *d)
+{
+	if (!d)
+		return;
+	os_view_done(&d->view);
+	os_session_free(d->s);
+	free(d->vim);
+	free(d);
+}
+
+const struct os_view *
+os_driver_view(const struct os_driver *d)
+{
+	return &d->view;
+}
+
+unsigned long long
+os_driver_requests(const struct os_driver *d)
+{
+	const struct http_stat *st;
+	size_t n = http_client_stats(os_session_http(d->s), &st), i;
+	unsigned long long sum = 0;
+
+	for (i = 0; i < n; i++)
+		sum += st[i].count;
+	return sum;
+}
+
+static void
+os_driver_sleep(struct os_driver *d, long ms)
+{
+	const struct http_clock *c = http_client_clock(os_session_http(d->s));
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	if (c && c->sleep_ms) {
+		c->sleep_ms(ms, c->payload);
+		return;
+	}
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/*
+ * One call: body (may be NULL) is sent as JSON; a 2xx answer's JSON is
+ * returned in *ret when ret is not NULL. Returns 0 or the negative errno of
+ * http_response_check (-ENOENT for 404, -EEXIST for 409, ...).
+ */
+static int
+os_call(struct os_driver *d, const char *service, const char *method,
+        const char *path, struct json_object *body, struct json_object **ret,
+        struct diag *reterr)
+{
+	struct http_response resp;
+	const char *text =
+	    body ? json_object_to_json_string_ext(body, JSON_C_TO_STRING_PLAIN)
+	         : NULL;
+	int r;
+
+	memset(&resp, 0, sizeof(resp));
+	r = os_session_request(d->s, service, method, path, text, &resp,
+	                       reterr);
+	if (r == 0)
+		r = http_response_check(&resp, reterr);
+	if (r == 0 && ret) {
+		*ret = NULL;
+		if (resp.body_len > 0)
+			r = http_response_json(&resp, ret, reterr);
+	}
+	http_response_done(&resp);
+	return r;
+}
+
+/* ---- observe ---------------------------------------------------------- */
+
+struct os_list {
+	const char *service;
+	const char *path;
+	enum plan_kind kind; /* PLAN_KIND_INVALID: a name lookup */
+	const char *collection;
+};
+
+static const struct os_list os_lists[] = {
+    {"compute", "/servers/detail?tags=" OS_TAG_MANAGED, PLAN_SERVER, "servers"},
+    {"network", "/v2.0/ports?tags=" OS_TAG_MANAGED, PLAN_PORT, "ports"},
+    {"load-balancer", "/v2/lbaas/loadbalancers?tags=" OS_TAG_MANAGED,
+     PLAN_LOADBALANCER, "loadbalancers"},
+    {"load-balancer", "/v2/lbaas/listeners?tags=" OS_TAG_MANAGED, PLAN_LISTENER,
+     "listeners"},
+    {"load-balancer", "/v2/lbaas/pools?tags=" OS_TAG_MANAGED, PLAN_POOL,
+     "pools"},
+    {"load-balancer", "/v2/lbaas/healthmonitors?tags=" OS_TAG_MANAGED,
+     PLAN_HEALTH_MONITOR, "healthmonitors"},
+    {"load-balancer", "/v2/lbaas/l7policies?tags=" OS_TAG_MANAGED,
+     PLAN_L7_POLICY, "l7policies"},
+    {"network", "/v2.0/networks?fields=id&fields=name", PLAN_KIND_INVALID,
+     "networks"},
+    {"network", "/v2.0/subnets?fields=id&fields=network_id&fields=cidr",
+     PLAN_KIND_INVALID, "subnets"},
+    {"image", "/v2/images?limit=1000", PLAN_KIND_INVALID, "images"},
+    {"compute", "/flavors", PLAN_KIND_INVALID, "flavors"},
+};
+
+#define OS_NLISTS (sizeof(os_lists) / sizeof(os_lists[0]))
+
+static int
+os_driver_decode(struct os_view *v, const struct os_list *l,
+                 struct json_object *body, struct diag *reterr)
+{
+	switch (l->kind) {
+	case PLAN_SERVER:
+		return os_view_add_servers(v, body, reterr);
+	case PLAN_PORT:
+		return os_view_add_ports(v, body, reterr);
+	case PLAN_KIND_INVALID:
+		return os_view_add_named(v, l->collection, body, reterr);
+	default:
+		return os_view_add_octavia(v, l->kind, body, reterr);
+	}
+}
+
+int
+os_driver_observe(struct os_driver *d, struct diag *reterr)
+{
+	struct os_request reqs[OS_NLISTS];
+	struct http_response resps[OS_NLISTS];
+	struct os_request *mreqs = NULL;
+	struct http_response *mresps = NULL;
+	char **paths = NULL;
+	const char **pool_ids = NULL;
+	size_t i, npools = 0;
+	int r, ret = 0;
+
+	os_view_done(&d->view);
+	os_view_init(&d->view, d->vim);
+	memset(resps, 0, sizeof(resps));
+	for (i = 0; i < OS_NLISTS; i++) {
+		memset(&reqs[i], 0, sizeof(reqs[i]));
+		reqs[i].service_type = os_lists[i].service;
+		reqs[i].method = "GET";
+		reqs[i].path = os_lists[i].path;
+	}
+	/* One list per kind, all at once. Lists larger than a page are
+	 * not paginated yet: Nova and Neutron default to 1000 entries. */
+	r = os_session_request_many(d->s, reqs, OS_NLISTS, resps, reterr);
+	for (i = 0; i < OS_NLISTS; i++) {
+		struct json_object *body = NULL;
+
+		if (r == 0 && http_response_check(&resps[i], reterr) == 0 &&
+		    http_response_json(&resps[i], &body, reterr) == 0 &&
+		    os_driver_decode(&d->view, &os_lists[i], body, reterr) ==
+		        0) {
+			json_object_put(body);
+			continue;
+		}
+		json_object_put(body);
+		ret = r < 0 ? r : -EPROTO;
+	}
+	for (i = 0; i < OS_NLISTS; i++)
+		http_response_done(&resps[i]);
+	if (ret < 0)
+		return ret;
+	/* Members: one list per pool of ours. */
+	for (i = 0; i < d->view.n; i++) {
+		const struct os_res *p = &d->view.res[i];
+
+		if (p->obs.kind != PLAN_POOL || !p->obs.managed || !p->obs.id)
+			continue;
+		mreqs = xrealloc(mreqs, (npools + 1) * sizeof(*mreqs));
+		paths = xrealloc(paths, (npools + 1) * sizeof(*paths));
+		pool_ids = xrealloc(pool_ids, (npools + 1) * sizeof(*pool_ids));
+		paths[npools] =
+		    xasprintf("/v2/lbaas/pools/%s/members", p->obs.id);
+		pool_ids[npools] = p->obs.id;
+		memset(&mreqs[npools], 0, sizeof(*mreqs));
+		mreqs[npools].service_type = "load-balancer";
+		mreqs[npools].method = "GET";
+		mreqs[npools].path = paths[npools];
+		npools++;
+	}
+	if (npools) {
+		mresps = xcalloc(npools, sizeof(*mresps));
+		r = os_session_request_many(d->s, mreqs, npools, mresps,
+		                            reterr);
+		for (i = 0; i < npools; i++) {
+			struct json_object *body = NULL;
+
+			if (r == 0 &&
+			    http_response_check(&mresps[i], reterr) == 0 &&
+			    http_response_json(&mresps[i], &body, reterr) ==
+			        0 &&
+			    os_view_add_members(&d->view, pool_ids[i], body,
+			                        reterr) == 0) {
+				json_object_put(body);
+				continue;
+			}
+			json_object_put(body);
+			ret = r < 0 ? r : -EPROTO;
+		}
+		for (i = 0; i < npools; i++) {
+			http_response_done(&mresps[i]);
+			free(paths[i]);
+		}
+	}
+	free(mresps);
+	free(mreqs);
+	free(paths);
+	free(pool_ids);
+	return ret;
+}
+
+/* ---- apply helpers ---------------------------------------------------- */
+
+static const char *
+os_attr(const struct plan_action *a, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < a->nattrs; i++) {
+		if (strcmp(a->attrs[i].key, key) == 0)
+			return a->attrs[i].display_only ? NULL
+			                                : a->attrs[i].value;
+	}
+	return NULL;
+}
+
+static long
+os_attr_int(const struct plan_action *a, const char *key, long dflt)
+{
+	const char *v = os_attr(a, key);
+
+	return v ? strtol(v, NULL, 10) : dflt;
+}
+
+/* Records a resource this driver just made, for later actions. */
+static struct os_res *
+os_driver_remember(struct os_driver *d, const struct plan_action *a,
+                   struct json_object *obj)
+{
+	struct json_object *tags;
+
+	/* The decoders read tags: make sure the object shows ours even when
+	 * the create response omits them. */
+	if (!json_object_object_get_ex(obj, "tags", &tags))
+		json_object_object_add(obj, "tags",
+		                       os_tags_json(a->service, a->spec_hash));
+	switch (a->kind) {
+	case PLAN_SERVER: {
+		struct json_object *list = json_object_new_object();
+		struct json_object *arr = json_object_new_array();
+
+		json_object_array_add(arr, json_object_get(obj));
+		json_object_object_add(list, "servers", arr);
+		os_view_add_servers(&d->view, list, NULL);
+		json_object_put(list);
+		break;
+	}
+	case PLAN_PORT: {
+		struct json_object *list = json_object_new_object();
+		struct json_object *arr = json_object_new_array();
+
+		json_object_array_add(arr, json_object_get(obj));
+		json_object_object_add(list, "ports", arr);
+		os_view_add_ports(&d->view, list, NULL);
+		json_object_put(list);
+		break;
+	}
+	case PLAN_MEMBER: {
+		struct json_object *list = json_object_new_object();
+		struct json_object *arr = json_object_new_array();
+		const struct os_res *pool =
+		    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
+
+		json_object_array_add(arr, json_object_get(obj));
+		json_object_object_add(list, "members", arr);
+		os_view_add_members(&d->view, pool ? pool->obs.id : NULL, list,
+		                    NULL);
+		json_object_put(list);
+		break;
+	}
+	default: {
+		static const char *const colls[PLAN_KIND_MAX] = {
+		    [PLAN_LOADBALANCER] = "loadbalancers",
+		    [PLAN_LISTENER] = "listeners",
+		    [PLAN_POOL] = "pools",
+		    [PLAN_HEALTH_MONITOR] = "healthmonitors",
+		    [PLAN_L7_POLICY] = "l7policies",
+		};
+		struct json_object *list = json_object_new_object();
+		struct json_object *arr = json_object_new_array();
+
+		json_object_array_add(arr, json_object_get(obj));
+		json_object_object_add(list, colls[a->kind], arr);
+		os_view_add_octavia(&d->view, a->kind, list, NULL);
+		json_object_put(list);
+		break;
+	}
+	}
+	return &d->view.res[d->view.n - 1];
+}
+
+/* The ID of the load balancer an Octavia object hangs from. */
+static const char *
+os_driver_lb_of(struct os_driver *d, const struct plan_action *a)
+{
+	const char *lb = os_attr(a, "loadbalancer");
+	const char *pool = os_attr(a, "pool");
+	const char *listener = os_attr(a, "listener");
+	const struct os_res *r;
+
+	if (a->kind == PLAN_LOADBALANCER)
+		lb = a->name;
+	if (lb && (r = os_view_find(&d->view, PLAN_LOADBALANCER, lb)))
+		return r->obs.id;
+	if (pool && (r = os_view_find(&d->view, PLAN_POOL, pool)))
+		return r->parent_id;
+	if (listener && (r = os_view_find(&d->view, PLAN_LISTENER, listener)))
+		return r->parent_id;
+	return NULL;
+}
+
+/*
+ * Polls GET path until the field says want (done), or one of the failure
+ * words, or 404 when gone_ok (done for deletions).
+ */
+static int
+os_driver_wait(struct os_driver *d, const char *service, const char *path,
+               const char *object, const char *field, const char *want,
+               bool gone_ok, struct diag *reterr)
+{
+	long waited = 0, step = d->opts.poll_ms;
+
+	for (;;) {
+		struct json_object *body = NULL, *o, *f;
+		struct diag quiet;
+		const char *status = NULL;
+		int r;
+
+		diag_init(&quiet);
+		r = os_call(d, service, "GET", path, NULL, &body, &quiet);
+		if (r == -ENOENT && gone_ok) {
+			diag_done(&quiet);
+			return 0;
+		}
+		if (r < 0) {
+			diag_move(reterr, &quiet);
+			return r;
+		}
+		diag_done(&quiet);
+		if (json_object_object_get_ex(body, object, &o) &&
+		    json_object_object_get_ex(o, field, &f))
+			status = json_object_get_string(f);
+		if (status && want && strcmp(status, want) == 0) {
+			json_object_put(body);
+			return 0;
+		}
+		if (status && strcmp(status, "ERROR") == 0) {
+			struct json_object *fault, *msg;
+			const char *why = NULL;
+
+			if (json_object_object_get_ex(o, "fault", &fault) &&
+			    json_object_object_get_ex(fault, "message", &msg))
+				why = json_object_get_string(msg);
+			diag_error(reterr, NULL, "GET %s -> %s is ERROR%s%s",
+			           path, object, why ? ": " : "",
+			           why ? why : "");
+			json_object_put(body);
+			return -EIO;
+		}
+		json_object_put(body);
+		if (waited >= d->opts.wait_timeout_ms) {
+			diag_error(
+			    reterr, NULL, "GET %s -> %s still %s after %ld s",
+			    path, object, status ? status : "?", waited / 1000);
+			return -ETIMEDOUT;
+		}
+		os_driver_sleep(d, step);
+		waited += step;
+		if (step < 2000)
+			step *= 2;
+	}
+}
+
+static int
+os_driver_wait_lb(struct os_driver *d, const char *lb_id, struct diag *reterr)
+{
+	char *path;
+	int r;
+
+	if (!lb_id)
+		return 0;
+	path = xasprintf("/v2/lbaas/loadbalancers/%s", lb_id);
+	r = os_driver_wait(d, "load-balancer", path, "loadbalancer",
+	                   "provisioning_status", "ACTIVE", false, reterr);
+	free(path);
+	return r;
+}
+
+/*
+ * An Octavia write: while the load balancer is PENDING_*, Octavia answers
+ * 409 "immutable"; wait for ACTIVE and try again (a bounded number of
+ * times), then wait for ACTIVE after the write.
+ */
+static int
+os_driver_octavia(struct os_driver *d, const char *lb_id, const char *method,
+                  const char *path, struct json_object *body,
+                  struct json_object **ret, struct diag *reterr)
+{
+	int attempt, r = 0;
+
+	for (attempt = 0; attempt < 5; attempt++) {
+		struct diag quiet;
+
+		diag_init(&quiet);
+		r = os_call(d, "load-balancer", method, path, body, ret,
+		            &quiet);
+		if (r != -EEXIST || !lb_id) {
+			diag_move(reterr, &quiet);
+			break;
+		}
+		diag_done(&quiet);
+		r = os_driver_wait_lb(d, lb_id, reterr);
+		if (r < 0)
+			break;
+	}
+	if (r == 0)
+		r = os_driver_wait_lb(d, lb_id, reterr);
+	return r;
+}
+
+/* ---- per kind --------------------------------------------------------- */
+
+static int
+os_port_create(struct os_driver *d, const struct plan_action *a,
+               struct diag *reterr)
+{
+	const char *net_name = os_attr(a, "network");
+	const char *net = os_view_id_of(&d->view, "networks", net_name);
+	const char *ip = os_attr(a, "fixed_ip");
+	const char *mac = os_attr(a, "mac_address");
+	const char *sec = os_attr(a, "port_security");
+	struct json_object *body, *port, *resp = NULL, *created, *tags;
+	char *path;
+	int r;
+
+	if (!net) {
+		diag_error(reterr, NULL,
+		           "%s: network '%s' does not exist on VIM %s", a->name,
+		           net_name ? net_name : "?", d->vim);
+		return -ENOENT;
+	}
+	body = json_object_new_object();
+	port = json_object_new_object();
+	json_object_object_add(port, "name", json_object_new_string(a->name));
+	json_object_object_add(port, "network_id", json_object_new_string(net));
+	if (ip) {
+		struct json_object *ips = json_object_new_array();
+		struct json_object *fip = json_object_new_object();
+		const char *subnet = os_view_subnet_for(&d->view, net, ip);
+
+		if (subnet)
+			json_object_object_add(fip, "subnet_id",
+			                       json_object_new_string(subnet));
+		json_object_object_add(fip, "ip_address",
+		                       json_object_new_string(ip));
+		json_object_array_add(ips, fip);
+		json_object_object_add(port, "fixed_ips", ips);
+	}
+	if (mac)
+		json_object_object_add(port, "mac_address",
+		                       json_object_new_string(mac));
+	if (sec && strcmp(sec, "off") == 0)
+		json_object_object_add(port, "port_security_enabled",
+		                       json_object_new_boolean(0));
+	json_object_object_add(body, "port", port);
+	r = os_call(d, "network", "POST", "/v2.0/ports", body, &resp, reterr);
+	json_object_put(body);
+	if (r < 0)
+		return r;
+	if (!json_object_object_get_ex(resp, "port", &created)) {
+		json_object_put(resp);
+		diag_error(reterr, NULL, "POST /v2.0/ports: no port in answer");
+		return -EPROTO;
+	}
+	/* Neutron takes tags through their own resource. */
+	path = xasprintf(
+	    "/v2.0/ports/%s/tags",
+	    json_object_get_string(json_object_object_get(created, "id")));
+	tags = json_object_new_object();
+	json_object_object_add(tags, "tags",
+	                       os_tags_json(a->service, a->spec_hash));
+	r = os_call(d, "network", "PUT", path, tags, NULL, reterr);
+	json_object_put(tags);
+	free(path);
+	if (r == 0) {
+		json_object_object_add(created, "tags",
+		                       os_tags_json(a->service, a->spec_hash));
+		os_driver_remember(d, a, created);
+	}
+	json_object_put(resp);
+	return r;
+}
+
+static int
+os_server_delete(struct os_driver *d, const char *id, struct diag *reterr)
+{
+	char *path = xasprintf("/servers/%s", id);
+	int r = os_call(d, "compute", "DELETE", path, NULL, NULL, reterr);
+
+	if (r == 0 || r == -ENOENT)
+		r = os_driver_wait(d, "compute", path, "server", "status", NULL,
+		                   true, reterr);
+	free(path);
+	return r;
+}
+
+static int
+os_server_create(struct os_driver *d, const struct plan_action *a,
+                 struct diag *reterr)
+{
+	const char *image =
+	    os_view_id_of(&d->view, "images", os_attr(a, "image"));
+	const char *flavor =
+	    os_view_id_of(&d->view, "flavors", os_attr(a, "flavor"));
+	struct json_object *body, *srv, *nets, *md, *resp = NULL, *created;
+	size_t prefix = strlen(a->name), i;
+	char idx[16];
+	char *path;
+	int r;
+
+	if (!image || !flavor) {
+		const char *what = image ? "flavor" : "image";
+
+		diag_error(reterr, NULL, "%s: %s '%s' does not exist on VIM %s",
+		           a->name, what,
+		           os_attr(a, what) ? os_attr(a, what) : "?", d->vim);
+		return -ENOENT;
+	}
+	body = json_object_new_object();
+	srv = json_object_new_object();
+	nets = json_object_new_array();
+	md = json_object_new_object();
+	json_object_object_add(srv, "name", json_object_new_string(a->name));
+	json_object_object_add(srv, "imageRef", json_object_new_string(image));
+	json_object_object_add(srv, "flavorRef",
+	                       json_object_new_string(flavor));
+	/* Its ports were made first, named "<server>-<CP>". */
+	for (i = 0; i < d->view.n; i++) {
+		const struct os_res *p = &d->view.res[i];
+
+		if (p->obs.kind == PLAN_PORT && p->obs.managed &&
+		    strncmp(p->obs.name, a->name, prefix) == 0 &&
+		    p->obs.name[prefix] == '-') {
+			struct json_object *n = json_object_new_object();
+
+			json_object_object_add(
+			    n, "port", json_object_new_string(p->obs.id));
+			json_object_array_add(nets, n);
+		}
+	}
+	if (json_object_array_length(nets) == 0) {
+		json_object_put(nets);
+		nets = json_object_new_string("none");
+	}
+	json_object_object_add(srv, "networks", nets);
+	if (os_attr(a, "availability_zone"))
+		json_object_object_add(
+		    srv, "availability_zone",
+		    json_object_new_string(os_attr(a, "availability_zone")));
+	if (os_attr(a, "key_name"))
+		json_object_object_add(
+		    srv, "key_name",
+		    json_object_new_string(os_attr(a, "key_name")));
+	json_object_object_add(md, "nfvsync.ns",
+	                       json_object_new_string(a->service));
+	if (a->vnf)
+		json_object_object_add(md, "nfvsync.vnf",
+		                       json_object_new_string(a->vnf));
+	if (a->vdu)
+		json_object_object_add(md, "nfvsync.vdu",
+		                       json_object_new_string(a->vdu));
+	snprintf(idx, sizeof(idx), "%d", a->instance);
+	json_object_object_add(md, "nfvsync.index",
+	                       json_object_new_string(idx));
+	json_object_object_add(srv, "metadata", md);
+	json_object_object_add(srv, "tags",
+	                       os_tags_json(a->service, a->spec_hash));
+	json_object_object_add(body, "server", srv);
+	r = os_call(d, "compute", "POST", "/servers", body, &resp, reterr);
+	json_object_put(body);
+	if (r < 0)
+		return r;
+	if (!json_object_object_get_ex(resp, "server", &created)) {
+		json_object_put(resp);
+		diag_error(reterr, NULL, "POST /servers: no server in answer");
+		return -EPROTO;
+	}
+	path = xasprintf(
+	    "/servers/%s",
+	    json_object_get_string(json_object_object_get(created, "id")));
+	json_object_put(resp);
+	r = os_driver_wait(d, "compute", path, "server", "status", "ACTIVE",
+	                   false, reterr);
+	if (r == 0) {
+		struct json_object *shown = NULL, *s;
+
+		if (os_call(d, "compute", "GET", path, NULL, &shown, reterr) ==
+		        0 &&
+		    json_object_object_get_ex(shown, "server", &s))
+			os_driver_remember(d, a, s);
+		json_object_put(shown);
+	}
+	free(path);
+	return r;
+}
+
+static int
+os_server_apply(struct os_driver *d, const struct plan_action *a,
+                struct diag *reterr)
+{
+	const struct os_res *cur = os_view_find(&d->view, PLAN_SERVER, a->name);
+	int r;
+
+	switch (a->op) {
+	case PLAN_CREATE:
+		return os_server_create(d, a, reterr);
+	case PLAN_RESPAWN:
+		if (cur && cur->obs.status &&
+		    strcmp(cur->obs.status, "SHUTOFF") == 0) {
+			char *path = xasprintf("/servers/%s/action", a->id);
+			struct json_object *body = json_object_new_object();
+
+			json_object_object_add(body, "os-start", NULL);
+			r = os_call(d, "compute", "POST", path, body, NULL,
+			            reterr);
+			json_object_put(body);
+			free(path);
+			if (r == 0) {
+				path = xasprintf("/servers/%s", a->id);
+				r = os_driver_wait(d, "compute", path, "server",
+				                   "status", "ACTIVE", false,
+				                   reterr);
+				free(path);
+			}
+			return r;
+		}
+		/* A server in ERROR is rebuilt from scratch. */
+		r = os_server_delete(d, a->id, reterr);
+		return r < 0 ? r : os_server_create(d, a, reterr);
+	case PLAN_REPLACE:
+		r = os_server_delete(d, a->id, reterr);
+		return r < 0 ? r : os_server_create(d, a, reterr);
+	case PLAN_DELETE:
+		return os_server_delete(d, a->id, reterr);
+	default:
+		diag_error(reterr, NULL, "%s: cannot %s a server", a->name,
+		           plan_op_name(a->op));
+		return -EINVAL;
+	}
+}
+
+static int
+os_port_apply(struct os_driver *d, const struct plan_action *a,
+              struct diag *reterr)
+{
+	char *path;
+	int r = 0;
+
+	if (a->op == PLAN_DELETE || a->op == PLAN_REPLACE) {
+		path = xasprintf("/v2.0/ports/%s", a->id);
+		r = os_call(d, "network", "DELETE", path, NULL, NULL, reterr);
+		free(path);
+		if (r == -ENOENT)
+			r = 0;
+		if (r < 0 || a->op == PLAN_DELETE)
+			return r;
+	}
+	if (a->op == PLAN_UPDATE) {
+		diag_error(reterr, NULL, "%s: ports are replaced, not updated",
+		           a->name);
+		return -EINVAL;
+	}
+	return os_port_create(d, a, reterr);
+}
+
+/* The JSON body of an Octavia object from the action's attributes. */
+static struct json_object *
+os_octavia_body(struct os_driver *d, const struct plan_action *a, bool create,
+                struct diag *reterr)
+{
+	struct json_object *o = json_object_new_object();
+	const struct os_res *ref;
+	const char *v;
+
+	json_object_object_add(o, "name", json_object_new_string(a->name));
+	json_object_object_add(o, "tags",
+	                       os_tags_json(a->service, a->spec_hash));
+	switch (a->kind) {
+	case PLAN_LOADBALANCER: {
+		const char *net =
+		    os_view_id_of(&d->view, "networks", os_attr(a, "network"));
+		const char *vip = os_attr(a, "vip");
+		const char *subnet = os_view_subnet_for(&d->view, net, vip);
+
+		if (!create)
+			break;
+		if (!subnet) {
+			diag_error(reterr, NULL,
+			           "%s: no subnet of network '%s' on VIM %s "
+			           "holds the VIP",
+			           a->name, os_attr(a, "network"), d->vim);
+			json_object_put(o);
+			return NULL;
+		}
+		json_object_object_add(o, "vip_subnet_id",
+		                       json_object_new_string(subnet));
+		if (vip)
+			json_object_object_add(o, "vip_address",
+			                       json_object_new_string(vip));
+		break;
+	}
+	case PLAN_LISTENER:
+		if (!create)
+			break;
+		ref = os_view_find(&d->view, PLAN_LOADBALANCER,
+		                   os_attr(a, "loadbalancer"));
+		if (!ref)
+			goto missing;
+		json_object_object_add(o, "loadbalancer_id",
+		                       json_object_new_string(ref->obs.id));
+		json_object_object_add(
+		    o, "protocol",
+		    json_object_new_string(os_attr(a, "protocol")));
+		json_object_object_add(
+		    o, "protocol_port",
+		    json_object_new_int((int)os_attr_int(a, "port", 80)));
+		break;
+	case PLAN_POOL:
+		json_object_object_add(
+		    o, "lb_algorithm",
+		    json_object_new_string(os_attr(a, "algorithm")));
+		if (!create)
+			break;
+		json_object_object_add(
+		    o, "protocol",
+		    json_object_new_string(os_attr(a, "protocol")));
+		if ((v = os_attr(a, "listener"))) {
+			ref = os_view_find(&d->view, PLAN_LISTENER, v);
+			if (!ref)
+				goto missing;
+			json_object_object_add(
+			    o, "listener_id",
+			    json_object_new_string(ref->obs.id));
+		} else {
+			ref = os_view_find(&d->view, PLAN_LOADBALANCER,
+			                   os_attr(a, "loadbalancer"));
+			if (!ref)
+				goto missing;
+			json_object_object_add(
+			    o, "loadbalancer_id",
+			    json_object_new_string(ref->obs.id));
+		}
+		break;
+	case PLAN_MEMBER:
+		if (!os_attr(a, "address")) {
+			diag_error(reterr, NULL,
+			           "%s: the member's address is not known yet "
+			           "(it runs on VIM %s)",
+			           a->name, os_attr(a, "runs_on"));
+			json_object_put(o);
+			return NULL;
+		}
+		if (!create)
+			break;
+		json_object_object_add(
+		    o, "address",
+		    json_object_new_string(os_attr(a, "address")));
+		json_object_object_add(
+		    o, "protocol_port",
+		    json_object_new_int((int)os_attr_int(a, "port", 80)));
+		break;
+	case PLAN_HEALTH_MONITOR:
+		if (create) {
+			ref = os_view_find(&d->view, PLAN_POOL,
+			                   os_attr(a, "pool"));
+			if (!ref)
+				goto missing;
+			json_object_object_add(
+			    o, "pool_id", json_object_new_string(ref->obs.id));
+			json_object_object_add(
+			    o, "type",
+			    json_object_new_string(os_attr(a, "type")));
+		}
+		json_object_object_add(
+		    o, "delay",
+		    json_object_new_int((int)os_attr_int(a, "delay", 5)));
+		json_object_object_add(
+		    o, "timeout",
+		    json_object_new_int((int)os_attr_int(a, "timeout", 3)));
+		json_object_object_add(
+		    o, "max_retries",
+		    json_object_new_int((int)os_attr_int(a, "max_retries", 3)));
+		if (os_attr(a, "type") &&
+		    strncmp(os_attr(a, "type"), "HTTP", 4) == 0) {
+			json_object_object_add(
+			    o, "http_method",
+			    json_object_new_string(os_attr(a, "http_method")));
+			json_object_object_add(
+			    o, "url_path",
+			    json_object_new_string(os_attr(a, "url_path")));
+			json_object_object_add(o, "expected_codes",
+			                       json_object_new_string(os_attr(
+			                           a, "expected_codes")));
+		}
+		break;
+	case PLAN_L7_POLICY: {
+		struct json_object *rules = json_object_new_array();
+		struct json_object *rule = json_object_new_object();
+		const struct os_res *pool =
+		    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
+
+		if (!pool) {
+			json_object_put(rules);
+			json_object_put(rule);
+			goto missing;
+		}
+		json_object_object_add(
+		    o, "action", json_object_new_string("REDIRECT_TO_POOL"));
+		json_object_object_add(o, "redirect_pool_id",
+		                       json_object_new_string(pool->obs.id));
+		json_object_object_add(
+		    o, "position",
+		    json_object_new_int((int)os_attr_int(a, "position", 1)));
+		if (!create) {
+			json_object_put(rules);
+			json_object_put(rule);
+			break;
+		}
+		ref = os_view_find(&d->view, PLAN_LISTENER,
+		                   os_attr(a, "listener"));
+		if (!ref) {
+			json_object_put(rules);
+			json_object_put(rule);
+			goto missing;
+		}
+		json_object_object_add(o, "listener_id",
+		                       json_object_new_string(ref->obs.id));
+		json_object_object_add(rule, "type",
+		                       json_object_new_string("PATH"));
+		json_object_object_add(rule, "compare_type",
+		                       json_object_new_string("STARTS_WITH"));
+		json_object_object_add(
+		    rule, "value",
+		    json_object_new_string(os_attr(a, "path_prefix")));
+		json_object_array_add(rules, rule);
+		json_object_object_add(o, "rules", rules);
+		break;
+	}
+	default:
+		break;
+	}
+	return o;
+missing:
+	diag_error(reterr, NULL, "%s: what it hangs from is not on VIM %s yet",
+	           a->name, d->vim);
+	json_object_put(o);
+	return NULL;
+}
+
+static const char *const os_octavia_objects[PLAN_KIND_MAX] = {
+    [PLAN_LOADBALANCER] = "loadbalancer",
+    [PLAN_LISTENER] = "listener",
+    [PLAN_POOL] = "pool",
+    [PLAN_MEMBER] = "member",
+    [PLAN_HEALTH_MONITOR] = "healthmonitor",
+    [PLAN_L7_POLICY] = "l7policy",
+};
+
+static char *
+os_octavia_path(struct os_driver *d, const struct plan_action *a,
+                const char *id)
+{
+	static const char *const colls[PLAN_KIND_MAX] = {
+	    [PLAN_LOADBALANCER] = "loadbalancers",
+	    [PLAN_LISTENER] = "listeners",
+	    [PLAN_POOL] = "pools",
+	    [PLAN_HEALTH_MONITOR] = "healthmonitors",
+	    [PLAN_L7_POLICY] = "l7policies",
+	};
+
+	if (a->kind == PLAN_MEMBER) {
+		const struct os_res *pool =
+		    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
+		const struct os_res *m =
+		    os_view_find(&d->view, PLAN_MEMBER, a->name);
+		const char *pool_id =
+		    pool ? pool->obs.id : (m ? m->parent_id : NULL);
+
+		if (!pool_id)
+			return NULL;
+		return id ? xasprintf("/v2/lbaas/pools/%s/members/%s", pool_id,
+		                      id)
+		          : xasprintf("/v2/lbaas/pools/%s/members", pool_id);
+	}
+	return id ? xasprintf("/v2/lbaas/%s/%s", colls[a->kind], id)
+	          : xasprintf("/v2/lbaas/%s", colls[a->kind]);
+}
+
+static int
+os_octavia_create(struct os_driver *d, const struct plan_action *a,
+                  struct diag *reterr)
+{
+	const char *object = os_octavia_objects[a->kind];
+	struct json_object *inner = os_octavia_body(d, a, true, reterr);
+	struct json_object *body, *resp = NULL, *created;
+	const char *lb_id;
+	char *path;
+	int r;
+
+	if (!inner)
+		return a->kind == PLAN_MEMBER ? -EAGAIN : -ENOENT;
+	path = os_octavia_path(d, a, NULL);
+	if (!path) {
+		json_object_put(inner);
+		diag_error(reterr, NULL, "%s: its pool is not on VIM %s yet",
+		           a->name, d->vim);
+		return -ENOENT;
+	}
+	body = json_object_new_object();
+	json_object_object_add(body, object, inner);
+	lb_id = a->kind == PLAN_LOADBALANCER ? NULL : os_driver_lb_of(d, a);
+	r = os_driver_octavia(d, lb_id, "POST", path, body, &resp, reterr);
+	json_object_put(body);
+	free(path);
+	if (r == 0 && json_object_object_get_ex(resp, object, &created)) {
+		struct os_res *res = os_driver_remember(d, a, created);
+
+		if (a->kind == PLAN_LOADBALANCER)
+			r = os_driver_wait_lb(d, res->obs.id, reterr);
+		else if (!res->parent_id)
+			res->parent_id = lb_id;
+	}
+	json_object_put(resp);
+	return r;
+}
+
+static int
+os_octavia_apply(struct os_driver *d, const struct plan_action *a,
+                 struct diag *reterr)
+{
+	const char *lb_id = os_driver_lb_of(d, a);
+	struct json_object *body, *inner;
+	char *path;
+	int r;
+
+	switch (a->op) {
+	case PLAN_CREATE:
+		return os_octavia_create(d, a, reterr);
+	case PLAN_FAILOVER:
+		path = xasprintf("/v2/lbaas/loadbalancers/%s/failover", a->id);
+		r = os_driver_octavia(d, a->id, "PUT", path, NULL, NULL,
+		                      reterr);
+		free(path);
+		return r;
+	case PLAN_UPDATE:
+		inner = os_octavia_body(d, a, false, reterr);
+		if (!inner)
+			return -ENOENT;
+		path = os_octavia_path(d, a, a->id);
+		body = json_object_new_object();
+		json_object_object_add(body, os_octavia_objects[a->kind],
+		                       inner);
+		r = path ? os_driver_octavia(d, lb_id, "PUT", path, body, NULL,
+		                             reterr)
+		         : -ENOENT;
+		json_object_put(body);
+		free(path);
+		return r;
+	case PLAN_DELETE:
+	case PLAN_REPLACE:
+		if (a->kind == PLAN_LOADBALANCER) {
+			path = xasprintf(
+			    "/v2/lbaas/loadbalancers/%s?cascade=true", a->id);
+			r = os_call(d, "load-balancer", "DELETE", path, NULL,
+			            NULL, reterr);
+			free(path);
+			path = xasprintf("/v2/lbaas/loadbalancers/%s", a->id);
+			if (r == 0 || r == -ENOENT)
+				r = os_driver_wait(
+				    d, "load-balancer", path, "loadbalancer",
+				    "provisioning_status", NULL, true, reterr);
+			free(path);
+		} else {
+			path = os_octavia_path(d, a, a->id);
+			r = path ? os_driver_octavia(d, lb_id, "DELETE", path,
+			                             NULL, NULL, reterr)
+			         : 0;
+			free(path);
+			if (r == -ENOENT)
+				r = 0;
+		}
+		if (r < 0 || a->op == PLAN_DELETE)
+			return r;
+		return os_octavia_create(d, a, reterr);
+	default:
+		diag_error(reterr, NULL, "%s: cannot %s a %s", a->name,
+		           plan_op_name(a->op), plan_kind_name(a->kind));
+		return -EINVAL;
+	}
+}
+
+int
+os_driver_apply(struct os_driver *d, const struct plan_action *a,
+                struct diag *reterr)
+{
+	switch (a->kind) {
+	case PLAN_PORT:
+		return os_port_apply(d, a, reterr);
+	case PLAN_SERVER:
+		return os_server_apply(d, a, reterr);
+	case PLAN_LOADBALANCER:
+	case PLAN_LISTENER:
+	case PLAN_POOL:
+	case PLAN_MEMBER:
+	case PLAN_HEALTH_MONITOR:
+	case PLAN_L7_POLICY:
+		return os_octavia_apply(d, a, reterr);
+	default:
+		diag_error(reterr, NULL,
+		           "%s: an OpenStack VIM does not run %ss", a->name,
+		           plan_kind_name(a->kind));
+		return -EINVAL;
+	}
+}

@@ -1,0 +1,51 @@
+/*
+ * The OpenStack VIM driver: observes what nfvsync owns on one OpenStack
+ * (Nova servers, Neutron ports, Octavia load balancers and their parts) with
+ * a constant number of filtered list calls, and carries out plan actions on
+ * it — creating with ownership tags, waiting for ACTIVE, respawning,
+ * replacing, failing over and deleting (members before their servers).
+ *
+ * It builds requests and decodes responses itself, over os_session (Keystone)
+ * and nfv_http; it knows nothing of the reconcile loop.
+ */
+#ifndef NFV_OS_DRIVER_H
+#define NFV_OS_DRIVER_H
+
+#include "diag.h"
+#include "os_config.h"
+#include "os_view.h"
+#include "plan.h"
+
+struct os_driver;
+
+struct os_driver_opts {
+	long wait_timeout_ms; /* per asynchronous wait; default 300 s */
+	long poll_ms;         /* first poll interval; default 250 ms */
+};
+
+/* Opens a driver for one VIM (cfg is copied). No network yet. */
+int os_driver_new(const char *vim_name, const struct os_config *cfg,
+                  const struct os_driver_opts *opts, struct os_driver **ret,
+                  struct diag *reterr);
+void os_driver_free(struct os_driver *d);
+
+/* Re-reads everything from the VIM. 0, or a negative errno with
+ * `METHOD URL -> status: message` in reterr. */
+int os_driver_observe(struct os_driver *d, struct diag *reterr);
+/* The last observation (borrowed until the next observe or free). */
+const struct os_view *os_driver_view(const struct os_driver *d);
+
+/*
+ * Carries out one action and waits until the VIM reports it done (server
+ * ACTIVE, load balancer ACTIVE again, resource gone). Resources it creates
+ * are added to the view, so later actions of the same plan find them.
+ * A pool member whose address is not known yet (a pod on another VIM) is
+ * refused with -EAGAIN.
+ */
+int os_driver_apply(struct os_driver *d, const struct plan_action *a,
+                    struct diag *reterr);
+
+/* Requests sent so far (all services), for reports and benchmarks. */
+unsigned long long os_driver_requests(const struct os_driver *d);
+
+#endif

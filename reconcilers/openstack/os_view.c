@@ -1,0 +1,402 @@
+/*
+ * Decoding OpenStack list responses into an os_view; see os_view.h. Pure:
+ * JSON in, structs out. Field names follow the Nova, Neutron and Octavia API
+ * references (and the lab's captured responses in tests).
+ */
+#include "os_view.h"
+#include "xalloc.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+void
+os_view_init(struct os_view *v, const char *vim)
+{
+	memset(v, 0, sizeof(*v));
+	v->vim = vim;
+}
+
+void
+os_view_done(struct os_view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->nstrs; i++)
+		free(v->strs[i]);
+	free(v->strs);
+	free(v->res);
+	free(v->networks);
+	free(v->subnets);
+	free(v->images);
+	free(v->flavors);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Keeps a copy of s for the view's life; NULL stays NULL. */
+static const char *
+os_view_str(struct os_view *v, const char *s)
+{
+	if (!s)
+		return NULL;
+	XGROW(v->strs, v->capstrs, v->nstrs + 1);
+	v->strs[v->nstrs] = xstrdup(s);
+	return v->strs[v->nstrs++];
+}
+
+static const char *
+os_json_str(struct json_object *o, const char *key)
+{
+	struct json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_string))
+		return NULL;
+	return json_object_get_string(f);
+}
+
+static struct json_object *
+os_json_array(struct json_object *o, const char *key)
+{
+	struct json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_array))
+		return NULL;
+	return f;
+}
+
+static int
+os_view_bad(const char *what, struct diag *reterr)
+{
+	diag_error(reterr, NULL, "%s: unexpected JSON (no list found)", what);
+	return -EPROTO;
+}
+
+static struct os_res *
+os_view_new_res(struct os_view *v, enum plan_kind kind, struct json_object *o)
+{
+	struct os_res *r;
+	struct json_object *tags = os_json_array(o, "tags");
+	size_t i;
+
+	XGROW(v->res, v->cap, v->n + 1);
+	r = &v->res[v->n++];
+	memset(r, 0, sizeof(*r));
+	r->obs.kind = kind;
+	r->obs.vim = v->vim;
+	r->obs.name = os_view_str(v, os_json_str(o, "name"));
+	if (!r->obs.name)
+		r->obs.name = "";
+	r->obs.id = os_view_str(v, os_json_str(o, "id"));
+	for (i = 0; tags && i < json_object_array_length(tags); i++) {
+		const char *t =
+		    json_object_get_string(json_object_array_get_idx(tags, i));
+
+		if (!t)
+			continue;
+		if (strcmp(t, OS_TAG_MANAGED) == 0)
+			r->obs.managed = true;
+		else if (strncmp(t, OS_TAG_NS, strlen(OS_TAG_NS)) == 0)
+			r->obs.service = os_view_str(v, t + strlen(OS_TAG_NS));
+		else if (strncmp(t, OS_TAG_SPEC, strlen(OS_TAG_SPEC)) == 0)
+			r->obs.spec_hash =
+			    os_view_str(v, t + strlen(OS_TAG_SPEC));
+	}
+	return r;
+}
+
+/* The first fixed IPv4 address of a server's addresses map. */
+static const char *
+os_server_address(struct json_object *server)
+{
+	struct json_object *addrs;
+
+	if (!json_object_object_get_ex(server, "addresses", &addrs) ||
+	    !json_object_is_type(addrs, json_type_object))
+		return NULL;
+	json_object_object_foreach(addrs, net, list)
+	{
+		size_t i;
+
+		(void)net;
+		if (!json_object_is_type(list, json_type_array))
+			continue;
+		for (i = 0; i < json_object_array_length(list); i++) {
+			struct json_object *a =
+			    json_object_array_get_idx(list, i);
+			const char *type = os_json_str(a, "OS-EXT-IPS:type");
+
+			if (!type || strcmp(type, "fixed") == 0)
+				return os_json_str(a, "addr");
+		}
+	}
+	return NULL;
+}
+
+int
+os_view_add_servers(struct os_view *v, struct json_object *body,
+                    struct diag *reterr)
+{
+	struct json_object *list = os_json_array(body, "servers");
+	size_t i;
+
+	if (!list)
+		return os_view_bad("servers", reterr);
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *s = json_object_array_get_idx(list, i);
+		struct os_res *r = os_view_new_res(v, PLAN_SERVER, s);
+
+		r->obs.status = os_view_str(v, os_json_str(s, "status"));
+		r->address = os_view_str(v, os_server_address(s));
+	}
+	return 0;
+}
+
+int
+os_view_add_ports(struct os_view *v, struct json_object *body,
+                  struct diag *reterr)
+{
+	struct json_object *list = os_json_array(body, "ports");
+	size_t i;
+
+	if (!list)
+		return os_view_bad("ports", reterr);
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *p = json_object_array_get_idx(list, i);
+		struct json_object *ips = os_json_array(p, "fixed_ips");
+		struct os_res *r = os_view_new_res(v, PLAN_PORT, p);
+
+		r->obs.status = os_view_str(v, os_json_str(p, "status"));
+		r->network_id = os_view_str(v, os_json_str(p, "network_id"));
+		r->parent_id = os_view_str(v, os_json_str(p, "device_id"));
+		if (ips && json_object_array_length(ips) > 0)
+			r->address = os_view_str(
+			    v, os_json_str(json_object_array_get_idx(ips, 0),
+			                   "ip_address"));
+	}
+	return 0;
+}
+
+/* Octavia objects name their parent in a list of {id} (listeners,
+ * loadbalancers, pools) or a plain field. */
+static const char *
+os_first_ref(struct json_object *o, const char *key)
+{
+	struct json_object *a = os_json_array(o, key);
+
+	if (!a || json_object_array_length(a) == 0)
+		return NULL;
+	return os_json_str(json_object_array_get_idx(a, 0), "id");
+}
+
+static const char *const os_octavia_collections[PLAN_KIND_MAX] = {
+    [PLAN_LOADBALANCER] = "loadbalancers",
+    [PLAN_LISTENER] = "listeners",
+    [PLAN_POOL] = "pools",
+    [PLAN_HEALTH_MONITOR] = "healthmonitors",
+    [PLAN_L7_POLICY] = "l7policies",
+};
+
+int
+os_view_add_octavia(struct os_view *v, enum plan_kind kind,
+                    struct json_object *body, struct diag *reterr)
+{
+	const char *coll = kind >= 0 && kind < PLAN_KIND_MAX
+	                       ? os_octavia_collections[kind]
+	                       : NULL;
+	struct json_object *list = coll ? os_json_array(body, coll) : NULL;
+	size_t i;
+
+	if (!list)
+		return os_view_bad(coll ? coll : "octavia", reterr);
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+		struct os_res *r = os_view_new_res(v, kind, o);
+		const char *parent = NULL;
+
+		r->obs.status =
+		    os_view_str(v, os_json_str(o, "provisioning_status"));
+		r->operating_status =
+		    os_view_str(v, os_json_str(o, "operating_status"));
+		switch (kind) {
+		case PLAN_LOADBALANCER:
+			r->address =
+			    os_view_str(v, os_json_str(o, "vip_address"));
+			r->network_id =
+			    os_view_str(v, os_json_str(o, "vip_network_id"));
+			break;
+		case PLAN_LISTENER:
+		case PLAN_POOL:
+			parent = os_first_ref(o, "loadbalancers");
+			break;
+		case PLAN_HEALTH_MONITOR:
+			parent = os_first_ref(o, "pools");
+			break;
+		case PLAN_L7_POLICY:
+			parent = os_json_str(o, "listener_id");
+			break;
+		default:
+			break;
+		}
+		r->parent_id = os_view_str(v, parent);
+	}
+	return 0;
+}
+
+int
+os_view_add_members(struct os_view *v, const char *pool_id,
+                    struct json_object *body, struct diag *reterr)
+{
+	struct json_object *list = os_json_array(body, "members");
+	size_t i;
+
+	if (!list)
+		return os_view_bad("members", reterr);
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *m = json_object_array_get_idx(list, i);
+		struct os_res *r = os_view_new_res(v, PLAN_MEMBER, m);
+
+		r->obs.status =
+		    os_view_str(v, os_json_str(m, "provisioning_status"));
+		r->operating_status =
+		    os_view_str(v, os_json_str(m, "operating_status"));
+		r->address = os_view_str(v, os_json_str(m, "address"));
+		r->parent_id = os_view_str(v, pool_id);
+	}
+	return 0;
+}
+
+int
+os_view_add_named(struct os_view *v, const char *collection,
+                  struct json_object *body, struct diag *reterr)
+{
+	struct json_object *list = os_json_array(body, collection);
+	struct os_named **arr;
+	size_t *n, i;
+
+	if (!list)
+		return os_view_bad(collection, reterr);
+	if (strcmp(collection, "networks") == 0) {
+		arr = &v->networks;
+		n = &v->nnetworks;
+	} else if (strcmp(collection, "subnets") == 0) {
+		arr = &v->subnets;
+		n = &v->nsubnets;
+	} else if (strcmp(collection, "images") == 0) {
+		arr = &v->images;
+		n = &v->nimages;
+	} else if (strcmp(collection, "flavors") == 0) {
+		arr = &v->flavors;
+		n = &v->nflavors;
+	} else {
+		return os_view_bad(collection, reterr);
+	}
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *o = json_object_array_get_idx(list, i);
+		struct os_named *e;
+
+		*arr = xrealloc(*arr, (*n + 1) * sizeof(**arr));
+		e = &(*arr)[(*n)++];
+		e->name = os_view_str(v, os_json_str(o, "name"));
+		e->id = os_view_str(v, os_json_str(o, "id"));
+		e->network_id = os_view_str(v, os_json_str(o, "network_id"));
+		e->cidr = os_view_str(v, os_json_str(o, "cidr"));
+	}
+	return 0;
+}
+
+const struct os_res *
+os_view_find(const struct os_view *v, enum plan_kind kind, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		if (v->res[i].obs.kind == kind && v->res[i].obs.managed &&
+		    strcmp(v->res[i].obs.name, name) == 0)
+			return &v->res[i];
+	}
+	return NULL;
+}
+
+const char *
+os_view_id_of(const struct os_view *v, const char *collection, const char *name)
+{
+	const struct os_named *arr;
+	size_t n, i;
+
+	if (strcmp(collection, "networks") == 0) {
+		arr = v->networks;
+		n = v->nnetworks;
+	} else if (strcmp(collection, "images") == 0) {
+		arr = v->images;
+		n = v->nimages;
+	} else if (strcmp(collection, "flavors") == 0) {
+		arr = v->flavors;
+		n = v->nflavors;
+	} else {
+		return NULL;
+	}
+	for (i = 0; name && i < n; i++) {
+		if (arr[i].name && strcmp(arr[i].name, name) == 0)
+			return arr[i].id;
+	}
+	return NULL;
+}
+
+/* Whether IPv4 address lies in cidr ("10.10.0.0/24"). */
+static bool
+os_in_cidr(const char *address, const char *cidr)
+{
+	char net[64];
+	const char *slash = strchr(cidr, '/');
+	struct in_addr a, b;
+	long bits;
+	uint32_t mask;
+
+	if (!slash || (size_t)(slash - cidr) >= sizeof(net))
+		return false;
+	memcpy(net, cidr, (size_t)(slash - cidr));
+	net[slash - cidr] = '\0';
+	bits = strtol(slash + 1, NULL, 10);
+	if (bits < 0 || bits > 32 || inet_pton(AF_INET, net, &b) != 1 ||
+	    inet_pton(AF_INET, address, &a) != 1)
+		return false;
+	mask = bits == 0 ? 0 : htonl(0xffffffffu << (32 - bits));
+	return (a.s_addr & mask) == (b.s_addr & mask);
+}
+
+const char *
+os_view_subnet_for(const struct os_view *v, const char *network_id,
+                   const char *address)
+{
+	size_t i;
+
+	for (i = 0; network_id && i < v->nsubnets; i++) {
+		const struct os_named *s = &v->subnets[i];
+
+		if (!s->network_id || strcmp(s->network_id, network_id) != 0)
+			continue;
+		if (!address || (s->cidr && os_in_cidr(address, s->cidr)))
+			return s->id;
+	}
+	return NULL;
+}
+
+struct json_object *
+os_tags_json(const char *service, const char *spec_hash)
+{
+	struct json_object *a = json_object_new_array();
+	char buf[128];
+
+	json_object_array_add(a, json_object_new_string(OS_TAG_MANAGED));
+	snprintf(buf, sizeof(buf), "%s%s", OS_TAG_NS, service);
+	json_object_array_add(a, json_object_new_string(buf));
+	if (spec_hash) {
+		snprintf(buf, sizeof(buf), "%s%s", OS_TAG_SPEC, spec_hash);
+		json_object_array_add(a, json_object_new_string(buf));
+	}
+	return a;
+}

@@ -1,0 +1,89 @@
+/*
+ * What an OpenStack VIM holds, as nfvsync sees it after one observe pass:
+ * its own (tagged) servers, ports and Octavia objects, plus the name -> id
+ * lookups apply needs (networks, subnets, images, flavors). Built from the
+ * JSON of list calls by pure decoders, so it is unit-tested on recorded
+ * responses. Ownership is read from tags:
+ *   nfvsync                 managed by nfvsync
+ *   nfvsync.ns=<service>    the network service (or VNF) it belongs to
+ *   nfvsync.spec=<hash>     the desired spec it was created from
+ * Nova tags take no '/' or ',' and at most 60 characters; these fit.
+ */
+#ifndef NFV_OS_VIEW_H
+#define NFV_OS_VIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "plan.h"
+
+struct json_object;
+
+#define OS_TAG_MANAGED "nfvsync"
+#define OS_TAG_NS "nfvsync.ns="
+#define OS_TAG_SPEC "nfvsync.spec="
+
+/* One observed resource: the planner's view plus what apply needs. */
+struct os_res {
+	struct plan_observed_res obs; /* strings owned by the view */
+	const char *address;   /* server/port: first fixed IP; member: address;
+	                          load balancer: VIP */
+	const char *parent_id; /* member: pool; listener: LB; pool: LB;
+	                          health monitor: pool; port: device (server) */
+	const char *network_id;
+	const char *operating_status; /* Octavia objects */
+};
+
+struct os_named {
+	const char *name;
+	const char *id;
+	const char *network_id; /* subnets */
+	const char *cidr;       /* subnets */
+};
+
+struct os_view {
+	const char *vim;
+	struct os_res *res;
+	size_t n;
+	size_t cap;
+	struct os_named *networks, *subnets, *images, *flavors;
+	size_t nnetworks, nsubnets, nimages, nflavors;
+	char **strs; /* every string above */
+	size_t nstrs;
+	size_t capstrs;
+};
+
+void os_view_init(struct os_view *v, const char *vim);
+void os_view_done(struct os_view *v);
+
+/*
+ * Decoders: each takes the parsed body of a list call (or of one show
+ * call for members of a pool, given its id) and adds what it holds.
+ * Return 0, or -EPROTO with `what: unexpected JSON` in reterr.
+ */
+int os_view_add_servers(struct os_view *v, struct json_object *body,
+                        struct diag *reterr);
+int os_view_add_ports(struct os_view *v, struct json_object *body,
+                      struct diag *reterr);
+int os_view_add_octavia(struct os_view *v, enum plan_kind kind,
+                        struct json_object *body, struct diag *reterr);
+int os_view_add_members(struct os_view *v, const char *pool_id,
+                        struct json_object *body, struct diag *reterr);
+int os_view_add_named(struct os_view *v, const char *collection,
+                      struct json_object *body, struct diag *reterr);
+
+/* Lookups; borrowed, NULL when absent. */
+const struct os_res *os_view_find(const struct os_view *v, enum plan_kind kind,
+                                  const char *name);
+const char *os_view_id_of(const struct os_view *v, const char *collection,
+                          const char *name);
+/* The subnet of a network whose CIDR holds address (IPv4), or the
+ * network's first subnet when address is NULL. */
+const char *os_view_subnet_for(const struct os_view *v, const char *network_id,
+                               const char *address);
+
+/* The tags nfvsync puts on a resource, as a JSON array (caller puts). */
+struct json_object *os_tags_json(const char *service, const char *spec_hash);
+
+#endif
