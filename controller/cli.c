@@ -1,5 +1,7 @@
 /* Shared command-line handling; see cli.h. Prints; libraries do not. */
 #include "cli.h"
+#include "plan.h"
+#include "vims.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -18,6 +20,9 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	    {"output", required_argument, NULL, 'o'},
 	    {"detailed-exitcode", no_argument, NULL, 'd'},
 	    {"out", required_argument, NULL, 'f'},
+	    {"offline", no_argument, NULL, 'O'},
+	    {"auto-approve", no_argument, NULL, 'y'},
+	    {"allow-mass-delete", no_argument, NULL, 'm'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -63,6 +68,15 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 			break;
 		case 'f':
 			o->out_file = optarg;
+			break;
+		case 'O':
+			o->offline = true;
+			break;
+		case 'y':
+			o->auto_approve = true;
+			break;
+		case 'm':
+			o->allow_mass_delete = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -131,4 +145,25 @@ cli_emit(const struct cli_opts *o, const char *text)
 		return -EIO;
 	}
 	return 0;
+}
+
+int
+cli_observe(const struct cli_opts *o, const struct nfv_repo *repo,
+            struct vim_set *vims, struct plan **ret, struct diag *d)
+{
+	struct plan_opts popts = {0.5, o->allow_mass_delete};
+	int r;
+
+	if (o->offline)
+		return plan_build(&repo->model, NULL, &popts, ret, d);
+	r = vim_set_open(vims, &repo->model, d);
+	if (r == 0)
+		r = vim_set_observe(vims, d);
+	if (r < 0) {
+		diag_error(d, NULL,
+		           "could not read the VIMs; nothing was planned (use "
+		           "--offline to plan against empty VIMs)");
+		return r;
+	}
+	return plan_build(&repo->model, &vims->obs, &popts, ret, d);
 }

@@ -32,10 +32,14 @@ struct cli_opts {
 	bool detailed_exitcode;
 	enum cli_format format;
 	const char *out_file;
+	bool offline;           /* plan: do not contact the VIMs */
+	bool auto_approve;      /* apply: no confirmation prompt */
+	bool allow_mass_delete; /* plan/apply: lift the deletion guard */
 };
 
 /* Parses argv for a verb; flags lists the optional extras the verb takes
- * ('o' output format, 'd' --detailed-exitcode, 'f' --out). Returns 0, 1 when
+ * ('o' output format, 'd' --detailed-exitcode, 'f' --out, 'O' --offline,
+ * 'y' --auto-approve, 'm' --allow-mass-delete). Returns 0, 1 when
  * --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,
               const char *flags, struct cli_opts *o);
@@ -43,11 +47,20 @@ void cli_opts_done(struct cli_opts *o);
 
 /* Loads the descriptors, printing diagnostics to stderr. */
 int cli_load(const struct cli_opts *o, struct nfv_repo **ret);
+struct vim_set;
+struct plan;
+/*
+ * Opens and observes the VIMs (unless --offline) and builds the plan.
+ * Returns 0 and *ret, or a negative errno with the reason in d.
+ */
+int cli_observe(const struct cli_opts *o, const struct nfv_repo *repo,
+                struct vim_set *vims, struct plan **ret, struct diag *d);
 /* Writes text to --out FILE or stdout. */
 int cli_emit(const struct cli_opts *o, const char *text);
 
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 
 #endif

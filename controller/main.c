@@ -22,6 +22,7 @@ static const char main_usage[] =
     "  validate   check descriptors; prints 'configuration OK' or errors\n"
     "  show       print the resolved model as JSON\n"
     "  plan       show what apply would create, change or delete\n"
+    "  apply      carry the plan out on the VIMs\n"
     "  version    print the version\n"
     "\n"
     "Run 'nfvsync <command> --help' for a command's options.\n";
@@ -32,10 +33,8 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-    {"validate", cmd_validate},
-    {"show", cmd_show},
-    {"plan", cmd_plan},
-    {NULL, NULL},
+    {"validate", cmd_validate}, {"show", cmd_show}, {"plan", cmd_plan},
+    {"apply", cmd_apply},       {NULL, NULL},
 };
 
 int

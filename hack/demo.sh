@@ -17,5 +17,5 @@ example=examples/symmetric-web
 echo "\$ nfvsync validate $example"
 $nfvsync validate "$example"
 echo
-echo "\$ nfvsync plan $example"
-$nfvsync plan "$example"
+echo "\$ nfvsync plan --offline $example"
+$nfvsync plan --offline "$example"

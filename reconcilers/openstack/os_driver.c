@@ -353,7 +353,11 @@ os_driver_remember(struct os_driver *d, const struct plan_action *a,
 	return &d->view.res[d->view.n - 1];
 }
 
-/* The ID of the load balancer an Octavia object hangs from. */
+/*
+ * The ID of the load balancer an Octavia object hangs from: through the
+ * names its action gives (creates), or up the parent chain of what was
+ * observed (updates and deletes).
+ */
 static const char *
 os_driver_lb_of(struct os_driver *d, const struct plan_action *a)
 {
@@ -361,15 +365,24 @@ os_driver_lb_of(struct os_driver *d, const struct plan_action *a)
 	const char *pool = os_attr(a, "pool");
 	const char *listener = os_attr(a, "listener");
 	const struct os_res *r;
+	int depth;
 
 	if (a->kind == PLAN_LOADBALANCER)
 		lb = a->name;
-	if (lb && (r = os_view_find(&d->view, PLAN_LOADBALANCER, lb)))
+	if ((r = os_view_find(&d->view, PLAN_LOADBALANCER, lb)))
 		return r->obs.id;
-	if (pool && (r = os_view_find(&d->view, PLAN_POOL, pool)))
+	if ((r = os_view_find(&d->view, PLAN_POOL, pool)))
 		return r->parent_id;
-	if (listener && (r = os_view_find(&d->view, PLAN_LISTENER, listener)))
+	if ((r = os_view_find(&d->view, PLAN_LISTENER, listener)))
 		return r->parent_id;
+	r = os_view_find(&d->view, a->kind, a->name);
+	for (depth = 0; r && depth < 4; depth++) {
+		if (r->obs.kind == PLAN_LOADBALANCER)
+			return r->obs.id;
+		if (r->obs.kind == PLAN_LISTENER || r->obs.kind == PLAN_POOL)
+			return r->parent_id;
+		r = os_view_find_id(&d->view, r->parent_id);
+	}
 	return NULL;
 }
 
@@ -868,16 +881,11 @@ os_octavia_body(struct os_driver *d, const struct plan_action *a, bool create,
 		}
 		break;
 	case PLAN_L7_POLICY: {
-		struct json_object *rules = json_object_new_array();
-		struct json_object *rule = json_object_new_object();
 		const struct os_res *pool =
 		    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
 
-		if (!pool) {
-			json_object_put(rules);
-			json_object_put(rule);
+		if (!pool)
 			goto missing;
-		}
 		json_object_object_add(
 		    o, "action", json_object_new_string("REDIRECT_TO_POOL"));
 		json_object_object_add(o, "redirect_pool_id",
@@ -885,29 +893,17 @@ os_octavia_body(struct os_driver *d, const struct plan_action *a, bool create,
 		json_object_object_add(
 		    o, "position",
 		    json_object_new_int((int)os_attr_int(a, "position", 1)));
-		if (!create) {
-			json_object_put(rules);
-			json_object_put(rule);
+		if (!create)
 			break;
-		}
 		ref = os_view_find(&d->view, PLAN_LISTENER,
 		                   os_attr(a, "listener"));
-		if (!ref) {
-			json_object_put(rules);
-			json_object_put(rule);
+		if (!ref)
 			goto missing;
-		}
 		json_object_object_add(o, "listener_id",
 		                       json_object_new_string(ref->obs.id));
-		json_object_object_add(rule, "type",
-		                       json_object_new_string("PATH"));
-		json_object_object_add(rule, "compare_type",
-		                       json_object_new_string("STARTS_WITH"));
-		json_object_object_add(
-		    rule, "value",
-		    json_object_new_string(os_attr(a, "path_prefix")));
-		json_object_array_add(rules, rule);
-		json_object_object_add(o, "rules", rules);
+		/* The path rule is added once the policy exists (see
+		 * os_l7_rule_create): Octavia 11 answers 500 to inline rules.
+		 */
 		break;
 	}
 	default:
@@ -960,6 +956,30 @@ os_octavia_path(struct os_driver *d, const struct plan_action *a,
 	          : xasprintf("/v2/lbaas/%s", colls[a->kind]);
 }
 
+/* The path rule of an L7 policy: PATH STARTS_WITH path_prefix. */
+static int
+os_l7_rule_create(struct os_driver *d, const struct plan_action *a,
+                  const char *policy_id, const char *lb_id, struct diag *reterr)
+{
+	struct json_object *body = json_object_new_object();
+	struct json_object *rule = json_object_new_object();
+	char *path = xasprintf("/v2/lbaas/l7policies/%s/rules", policy_id);
+	int r;
+
+	json_object_object_add(rule, "type", json_object_new_string("PATH"));
+	json_object_object_add(rule, "compare_type",
+	                       json_object_new_string("STARTS_WITH"));
+	json_object_object_add(
+	    rule, "value", json_object_new_string(os_attr(a, "path_prefix")));
+	json_object_object_add(rule, "tags",
+	                       os_tags_json(a->service, a->spec_hash));
+	json_object_object_add(body, "rule", rule);
+	r = os_driver_octavia(d, lb_id, "POST", path, body, NULL, reterr);
+	json_object_put(body);
+	free(path);
+	return r;
+}
+
 static int
 os_octavia_create(struct os_driver *d, const struct plan_action *a,
                   struct diag *reterr)
@@ -993,6 +1013,8 @@ os_octavia_create(struct os_driver *d, const struct plan_action *a,
 			r = os_driver_wait_lb(d, res->obs.id, reterr);
 		else if (!res->parent_id)
 			res->parent_id = lb_id;
+		if (r == 0 && a->kind == PLAN_L7_POLICY)
+			r = os_l7_rule_create(d, a, res->obs.id, lb_id, reterr);
 	}
 	json_object_put(resp);
 	return r;

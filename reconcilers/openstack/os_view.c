@@ -313,9 +313,21 @@ os_view_find(const struct os_view *v, enum plan_kind kind, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < v->n; i++) {
+	for (i = 0; name && i < v->n; i++) {
 		if (v->res[i].obs.kind == kind && v->res[i].obs.managed &&
 		    strcmp(v->res[i].obs.name, name) == 0)
+			return &v->res[i];
+	}
+	return NULL;
+}
+
+const struct os_res *
+os_view_find_id(const struct os_view *v, const char *id)
+{
+	size_t i;
+
+	for (i = 0; id && i < v->n; i++) {
+		if (v->res[i].obs.id && strcmp(v->res[i].obs.id, id) == 0)
 			return &v->res[i];
 	}
 	return NULL;

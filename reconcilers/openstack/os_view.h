@@ -76,6 +76,7 @@ int os_view_add_named(struct os_view *v, const char *collection,
 /* Lookups; borrowed, NULL when absent. */
 const struct os_res *os_view_find(const struct os_view *v, enum plan_kind kind,
                                   const char *name);
+const struct os_res *os_view_find_id(const struct os_view *v, const char *id);
 const char *os_view_id_of(const struct os_view *v, const char *collection,
                           const char *name);
 /* The subnet of a network whose CIDR holds address (IPv4), or the

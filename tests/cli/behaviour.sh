@@ -30,30 +30,36 @@ expect() { # description, wanted exit code, wanted output fragment ("" none), co
 
 ex=examples/symmetric-web
 expect "validate example" 0 "configuration OK: 3 descriptor files, 1 service, 2 VNFs, 2 VIMs" "$nfvsync" validate --strict $ex
-expect "plan example" 0 "Plan: 26 to create, 0 to update" "$nfvsync" plan $ex
-expect "plan --detailed-exitcode with changes" 2 "" "$nfvsync" plan --detailed-exitcode $ex
-expect "plan -o json" 0 '"format_version": 1' "$nfvsync" plan -o json $ex
-expect "plan --out" 0 "" "$nfvsync" plan --out "$tmp/plan.txt" $ex
+expect "plan example" 0 "Plan: 26 to create, 0 to update" "$nfvsync" plan --offline $ex
+expect "plan --detailed-exitcode with changes" 2 "" "$nfvsync" plan --offline --detailed-exitcode $ex
+expect "plan -o json" 0 '"format_version": 1' "$nfvsync" plan --offline -o json $ex
+expect "plan --out" 0 "" "$nfvsync" plan --offline --out "$tmp/plan.txt" $ex
 expect "plan --out wrote the plan" 0 "Plan: 26 to create" cat "$tmp/plan.txt"
-expect "plan lists unsupported features" 0 "? VNFFG forwarding paths: Forwarding_path1" "$nfvsync" plan ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
-expect "plan of a VNFFG has no changes" 0 "" "$nfvsync" plan --detailed-exitcode ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
+expect "plan lists unsupported features" 0 "? VNFFG forwarding paths: Forwarding_path1" "$nfvsync" plan --offline ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
+expect "plan of a VNFFG has no changes" 0 "" "$nfvsync" plan --offline --detailed-exitcode ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
 expect "show -o json" 0 '"name": "site2-web"' "$nfvsync" show -o json $ex
-expect "bad output format" 1 "unknown output format 'yaml'" "$nfvsync" plan -o yaml $ex
+expect "bad output format" 1 "unknown output format 'yaml'" "$nfvsync" plan --offline -o yaml $ex
 expect "no path" 1 "give the descriptor files or directories" "$nfvsync" validate
 expect "missing path" 1 "no/such/dir: error: cannot read: No such file or directory" "$nfvsync" validate no/such/dir
 expect "unknown command" 1 "unknown command 'aply'" "$nfvsync" aply
-expect "unknown option" 1 "unknown option '--frobnicate'" "$nfvsync" plan --frobnicate $ex
+expect "unknown option" 1 "unknown option '--frobnicate'" "$nfvsync" plan --offline --frobnicate $ex
 expect "option of another verb" 1 "does not apply here" "$nfvsync" validate --detailed-exitcode $ex
 for verb in validate show plan; do
 	expect "$verb --help" 0 "usage: nfvsync $verb" "$nfvsync" $verb --help
 done
 expect "top-level help" 0 "Commands:" "$nfvsync" --help
+expect "apply --help" 0 "usage: nfvsync apply" "$nfvsync" apply --help
+expect "plan without --offline reads the VIMs, and says why it cannot" 1 "SITE1_PASSWORD (password_env), which is not set" env -u SITE1_PASSWORD "$nfvsync" plan $ex
+expect "nothing is planned blind" 1 "could not read the VIMs; nothing was planned" env -u SITE1_PASSWORD "$nfvsync" plan $ex
 expect "version" 0 "nfvsync " "$nfvsync" version
 
+cp -r $ex "$tmp/unreachable"
+sed -i "s|auth_url: .*|auth_url: 'http://127.0.0.1:1/v3'|" "$tmp/unreachable/vims/site1.yaml"
+expect "an unreachable VIM is an error with the failing call" 1 "POST http://127.0.0.1:1/v3/auth/tokens -> connection failed" env SITE1_PASSWORD=x "$nfvsync" plan "$tmp/unreachable"
 mkdir "$tmp/empty"
-expect "empty directory is refused" 1 'never reads an empty source as "delete everything"' "$nfvsync" plan "$tmp/empty"
+expect "empty directory is refused" 1 'never reads an empty source as "delete everything"' "$nfvsync" plan --offline "$tmp/empty"
 echo "name: not a descriptor" >"$tmp/empty/notes.yaml"
-expect "directory of non-descriptors is refused" 1 "no TOSCA descriptor found" "$nfvsync" plan "$tmp/empty"
+expect "directory of non-descriptors is refused" 1 "no TOSCA descriptor found" "$nfvsync" plan --offline "$tmp/empty"
 
 corpus=../shared/corpus/tacker
 expect "parameter file (plain map wrapped in nsd:)" 0 "configuration OK: 3 descriptor files" "$nfvsync" validate -p $corpus/nsd/ns_param.yaml $corpus/nsd/sample-tosca-nsd.yaml
@@ -74,8 +80,8 @@ sed -i 's/instance: 1/instance: 3/' "$tmp/repo2/nsd/symmetric-web.yaml"
 expect "route to an instance that cannot exist" 1 "instance 3 of site2-web/VDU1 can never exist (max_instances 3)" "$nfvsync" validate "$tmp/repo2"
 cp -r $ex "$tmp/repo3"
 sed -i 's/default_instances: 2/default_instances: 3/' "$tmp/repo3/vnfd/site2-web.yaml"
-expect "scale-up in Git shows 5 members" 0 "replicas           3" "$nfvsync" plan "$tmp/repo3"
-n=$("$nfvsync" plan -o json "$tmp/repo3" | grep -c '"name": "symmetric-web-web-lb-pool-')
+expect "scale-up in Git shows 5 members" 0 "replicas           3" "$nfvsync" plan --offline "$tmp/repo3"
+n=$("$nfvsync" plan --offline -o json "$tmp/repo3" | grep -c '"name": "symmetric-web-web-lb-pool-')
 if [ "$n" -eq 5 ]; then pass=$((pass + 1)); else echo "FAIL scale-up: $n members, want 5"; fail=$((fail + 1)); fi
 
 echo "$pass passed, $fail failed"

@@ -57,8 +57,8 @@ for ex in "$repo"/examples/*/; do
 	n=$(basename "$ex")
 	check "examples/$n.json" bash -c 'cd "$0" && "$1" show "examples/$2"' "$repo" "$nfvsync" "$n"
 done
-check "examples/symmetric-web.plan.txt" bash -c 'cd "$0" && "$1" plan examples/symmetric-web' "$repo" "$nfvsync"
-check "examples/symmetric-web.plan.json" bash -c 'cd "$0" && "$1" plan -o json examples/symmetric-web' "$repo" "$nfvsync"
+check "examples/symmetric-web.plan.txt" bash -c 'cd "$0" && "$1" plan --offline examples/symmetric-web' "$repo" "$nfvsync"
+check "examples/symmetric-web.plan.json" bash -c 'cd "$0" && "$1" plan --offline -o json examples/symmetric-web' "$repo" "$nfvsync"
 
 rm -f /tmp/golden.err.$$ /tmp/golden.diff.$$
 echo "$pass passed, $fail failed"

@@ -1,0 +1,48 @@
+/*
+ * The VIMs of one run: opens a driver for each registered VIM the model
+ * uses, observes them all, and routes each plan action to its VIM's driver.
+ * VIM kinds without a driver yet (Kubernetes) stay unobserved: the planner
+ * leaves what is on them alone and apply reports their actions as skipped.
+ */
+#ifndef NFV_VIMS_H
+#define NFV_VIMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "diag.h"
+#include "model.h"
+#include "plan.h"
+
+struct os_driver;
+
+struct vim_conn {
+	const struct nfv_vim *cfg;
+	struct os_driver *os; /* NULL: no driver for this kind yet */
+	bool observed;
+};
+
+struct vim_set {
+	struct vim_conn *conns;
+	size_t n;
+	const char **observed; /* names of the VIMs observed */
+	size_t nobserved;
+	struct plan_observed_res *res; /* copies; strings borrowed */
+	size_t nres;
+	struct plan_observed obs;
+};
+
+/* Opens drivers for the VIMs m's services are placed on. */
+int vim_set_open(struct vim_set *s, const struct nfv_model *m,
+                 struct diag *reterr);
+/* Observes every VIM with a driver; fills s->obs for plan_build. A VIM
+ * that cannot be read is an error: nothing is planned blind. */
+int vim_set_observe(struct vim_set *s, struct diag *reterr);
+/* Carries out one action; -ENOTSUP when its VIM has no driver yet. */
+int vim_set_apply(struct vim_set *s, const struct plan_action *a,
+                  struct diag *reterr);
+/* Requests sent to all VIMs so far. */
+unsigned long long vim_set_requests(const struct vim_set *s);
+void vim_set_done(struct vim_set *s);
+
+#endif
