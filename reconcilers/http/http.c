@@ -204,7 +204,7 @@ http_client_now_ms(const struct http_client *c)
 	return http_real_now_ms(NULL);
 }
 
-static void
+void
 http_client_sleep_ms(struct http_client *c, int64_t ms)
 {
 	if (c->o.clock.sleep_ms)

@@ -109,6 +109,9 @@ void http_client_free(struct http_client *c);
 /* The clock the client uses (borrowed), so layers on top share it. */
 const struct http_clock *http_client_clock(const struct http_client *c);
 int64_t http_client_now_ms(const struct http_client *c);
+/* Sleeps through the client's clock (so tests do not), e.g. between polls
+ * of an asynchronous VIM operation. */
+void http_client_sleep_ms(struct http_client *c, int64_t ms);
 
 /*
  * Sends one request, retrying as configured. Returns 0 when an HTTP answer

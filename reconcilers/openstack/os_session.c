@@ -23,6 +23,7 @@ struct os_session {
 	struct http_client *http;
 	char *token; /* secret */
 	int64_t expires_ms;
+	int64_t refresh_ms; /* when to get the next token */
 	char *project_id;
 	struct json_object *catalog; /* the token's catalog array */
 	struct os_api_version *versions;
@@ -447,6 +448,16 @@ os_session_authenticate(struct os_session *s, struct diag *reterr)
 	}
 	s->token = xstrdup(subject);
 	s->expires_ms = expires;
+	/* A token shorter-lived than twice the margin is renewed halfway,
+	 * not at every request. */
+	{
+		int64_t life = expires - http_client_now_ms(s->http);
+		int64_t margin = OS_TOKEN_MARGIN_MS;
+
+		if (life / 2 < margin)
+			margin = life > 0 ? life / 2 : 0;
+		s->refresh_ms = expires - margin;
+	}
 	if (json_object_object_get_ex(tok, "project", &proj) &&
 	    json_object_object_get_ex(proj, "id", &v) &&
 	    json_object_is_type(v, json_type_string))
@@ -471,8 +482,7 @@ out:
 static bool
 os_session_token_valid(struct os_session *s)
 {
-	return s->token &&
-	       http_client_now_ms(s->http) < s->expires_ms - OS_TOKEN_MARGIN_MS;
+	return s->token && http_client_now_ms(s->http) < s->refresh_ms;
 }
 
 int

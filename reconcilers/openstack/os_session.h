@@ -22,7 +22,8 @@
 struct json_object;
 struct os_session;
 
-/* A token is renewed this long before its expires_at. */
+/* A token is renewed this long before its expires_at (halfway through its
+ * life when it lives less than twice this). */
 #define OS_TOKEN_MARGIN_MS (60 * 1000)
 
 /*

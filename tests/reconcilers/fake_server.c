@@ -43,6 +43,9 @@ struct fake_server {
 	unsigned in_flight;
 	unsigned max_in_flight;
 	unsigned generation;
+	bool stopping;
+	char *cert;
+	char *key;
 };
 
 /* Per-connection upload state between MHD callbacks. */
@@ -206,7 +209,7 @@ fake_hold(struct fake_server *fs)
 	} else {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 10; /* a safety net, never the expected path */
-		while (fs->generation == gen) {
+		while (fs->generation == gen && !fs->stopping) {
 			if (pthread_cond_timedwait(&fs->cond, &fs->lock, &ts) ==
 			    ETIMEDOUT)
 				break;
@@ -327,12 +330,14 @@ fake_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	}
 }
 
-struct fake_server *
-fake_server_start(void)
+static struct fake_server *
+fake_server_start_flags(const char *cert, const char *key)
 {
 	struct fake_server *fs = fake_xmalloc(sizeof(*fs));
 	struct sockaddr_in sa;
 	const union MHD_DaemonInfo *info;
+	unsigned flags =
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION;
 
 	pthread_mutex_init(&fs->lock, NULL);
 	pthread_cond_init(&fs->cond, NULL);
@@ -340,11 +345,19 @@ fake_server_start(void)
 	sa.sin_family = AF_INET;
 	sa.sin_port = 0;
 	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fs->d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-	    NULL, NULL, fake_handler, fs, MHD_OPTION_SOCK_ADDR, &sa,
-	    MHD_OPTION_NOTIFY_COMPLETED, fake_completed, fs,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 30U, MHD_OPTION_END);
+	if (cert)
+		fs->d = MHD_start_daemon(
+		    flags | MHD_USE_TLS, 0, NULL, NULL, fake_handler, fs,
+		    MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED,
+		    fake_completed, fs, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+		    MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY,
+		    key, MHD_OPTION_END);
+	else
+		fs->d = MHD_start_daemon(
+		    flags, 0, NULL, NULL, fake_handler, fs,
+		    MHD_OPTION_SOCK_ADDR, &sa, MHD_OPTION_NOTIFY_COMPLETED,
+		    fake_completed, fs, MHD_OPTION_CONNECTION_TIMEOUT, 30U,
+		    MHD_OPTION_END);
 	if (!fs->d) {
 		fprintf(stderr, "fake_server_start: cannot start MHD\n");
 		abort();
@@ -354,8 +367,27 @@ fake_server_start(void)
 		fprintf(stderr, "fake_server_start: no port\n");
 		abort();
 	}
-	snprintf(fs->url, sizeof(fs->url), "http://127.0.0.1:%u",
-	         (unsigned)info->port);
+	snprintf(fs->url, sizeof(fs->url), "%s://127.0.0.1:%u",
+	         cert ? "https" : "http", (unsigned)info->port);
+	return fs;
+}
+
+struct fake_server *
+fake_server_start(void)
+{
+	return fake_server_start_flags(NULL, NULL);
+}
+
+struct fake_server *
+fake_server_start_tls(const char *cert_file, const char *key_file)
+{
+	char *cert = fake_read_file(cert_file);
+	char *key = fake_read_file(key_file);
+	struct fake_server *fs = fake_server_start_flags(cert, key);
+
+	/* MHD copies neither: keep them until stop. */
+	fs->cert = cert;
+	fs->key = key;
 	return fs;
 }
 
@@ -366,7 +398,15 @@ fake_server_stop(struct fake_server *fs)
 
 	if (!fs)
 		return;
+	/* Held requests go now, or MHD would wait for their threads. */
+	pthread_mutex_lock(&fs->lock);
+	fs->stopping = true;
+	fs->generation++;
+	pthread_cond_broadcast(&fs->cond);
+	pthread_mutex_unlock(&fs->lock);
 	MHD_stop_daemon(fs->d);
+	free(fs->cert);
+	free(fs->key);
 	for (i = 0; i < fs->nscript; i++) {
 		free(fs->script[i].method);
 		free(fs->script[i].path);

@@ -4,7 +4,7 @@
  * from the first matching scripted reply and recording what it received.
  * It can also hold requests to measure how many a client has in flight.
  *
- * Test code only: loopback, no TLS, aborts on setup failure.
+ * Test code only: loopback, test certificates, aborts on setup failure.
  */
 #ifndef NFV_TEST_FAKE_SERVER_H
 #define NFV_TEST_FAKE_SERVER_H
@@ -33,6 +33,10 @@ struct fake_request {
 struct fake_server;
 
 struct fake_server *fake_server_start(void);
+/* Same over TLS with a PEM certificate and key (files); the URL is
+ * "https://127.0.0.1:PORT". */
+struct fake_server *fake_server_start_tls(const char *cert_file,
+                                          const char *key_file);
 void fake_server_stop(struct fake_server *fs);
 /* "http://127.0.0.1:PORT" (borrowed). */
 const char *fake_server_url(const struct fake_server *fs);

@@ -704,6 +704,117 @@ test_http_secret_never_reaches_error_text(void **state)
 	http_response_done(&resp);
 }
 
+static void
+test_http_timeout_is_reported_and_retried(void **state)
+{
+	struct fixture *f = *state;
+	struct http_options o;
+	struct http_client *c;
+	struct http_request req = {
+	    "compute", "GET", url(f, "/slow"), NULL, 0, NULL, 0, 2};
+	struct http_response resp;
+	char want[512];
+
+	http_options_init(&o);
+	o.timeout_ms = 300;
+	o.clock.now_ms = fake_now;
+	o.clock.sleep_ms = fake_sleep;
+	o.clock.random = fake_random;
+	o.clock.payload = &f->clock;
+	assert_int_equal(http_client_new(&o, &c, NULL), 0);
+	reply(f, "GET", "/slow", 200, NULL, "{}", 0);
+	/* Held until the server stops: the client must give up first. */
+	fake_server_hold(f->fs, 100, 100);
+	assert_int_equal(http_do(c, &req, &resp, &f->d), -ETIMEDOUT);
+	assert_int_equal(resp.attempts, 2);
+	assert_int_equal(fake_server_count(f->fs, "GET", "/slow"), 2);
+	snprintf(want, sizeof(want),
+	         "GET %s -> connection failed: ", url(f, "/slow"));
+	assert_memory_equal(diag_msg(&f->d, 0), want, strlen(want));
+	assert_non_null(strstr(diag_msg(&f->d, 0), "timed out"));
+	http_response_done(&resp);
+	http_client_free(c);
+}
+
+/* TLS: a server whose certificate is signed by a throwaway test CA. */
+struct tls_case {
+	bool insecure;
+	bool ca_file;
+	bool ca_pem;
+	int want;
+};
+
+static void
+tls_run(const struct tls_case *tc)
+{
+	struct fake_server *fs = fake_server_start_tls(
+	    TEST_DATA_DIR "/tls/server.pem", TEST_DATA_DIR "/tls/server.key");
+	struct fake_reply r = {"GET", "/", 200, NULL, "{}", 0};
+	struct http_options o;
+	struct http_client *c;
+	struct http_request req = {"identity", "GET", NULL, NULL,
+	                           0,          NULL,  0,    0};
+	struct http_response resp;
+	char u[128], *pem = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	fake_server_add(fs, &r);
+	http_options_init(&o);
+	o.insecure = tc->insecure;
+	if (tc->ca_file)
+		o.ca_file = TEST_DATA_DIR "/tls/ca.pem";
+	if (tc->ca_pem)
+		o.ca_pem = pem = fake_read_file(TEST_DATA_DIR "/tls/ca.pem");
+	assert_int_equal(http_client_new(&o, &c, NULL), 0);
+	free(pem);
+	snprintf(u, sizeof(u), "%s/", fake_server_url(fs));
+	assert_memory_equal(u, "https://", 8);
+	req.url = u;
+	assert_int_equal(http_do(c, &req, &resp, &d), tc->want);
+	if (tc->want == 0) {
+		assert_int_equal(resp.status, 200);
+		assert_int_equal(d.n, 0);
+	} else {
+		/* A certificate problem is not retried. */
+		assert_int_equal(resp.attempts, 1);
+		assert_int_equal(d.n, 1);
+		assert_non_null(strstr(d.entries[0].message,
+		                       "-> connection failed: SSL certificate "
+		                       "problem"));
+	}
+	http_response_done(&resp);
+	http_client_free(c);
+	fake_server_stop(fs);
+	diag_done(&d);
+}
+
+static void
+test_http_tls_verifies_by_default(void **state)
+{
+	const struct tls_case tc = {false, false, false, -EPROTO};
+
+	tls_run(&tc);
+}
+
+static void
+test_http_tls_trusts_a_ca_file_or_pem(void **state)
+{
+	const struct tls_case file = {false, true, false, 0};
+	const struct tls_case pem = {false, false, true, 0};
+
+	tls_run(&file);
+	tls_run(&pem);
+}
+
+static void
+test_http_tls_verification_off_only_when_asked(void **state)
+{
+	const struct tls_case tc = {true, false, false, 0};
+
+	tls_run(&tc);
+}
+
 int
 main(void)
 {
@@ -720,6 +831,10 @@ main(void)
 	    T(test_http_does_not_retry_other_4xx),
 	    T(test_http_gives_up_after_max_attempts),
 	    T(test_http_connection_refused_is_reported_and_retried),
+	    T(test_http_timeout_is_reported_and_retried),
+	    cmocka_unit_test(test_http_tls_verifies_by_default),
+	    cmocka_unit_test(test_http_tls_trusts_a_ca_file_or_pem),
+	    cmocka_unit_test(test_http_tls_verification_off_only_when_asked),
 	    T(test_http_many_respects_max_in_flight),
 	    T(test_http_many_reports_each_failure),
 	    T(test_http_counts_requests_per_service_method_status),

@@ -315,6 +315,29 @@ test_openstack_auth_token_is_cached_until_shortly_before_expiry(void **state)
 }
 
 static void
+test_openstack_auth_short_lived_token_is_renewed_halfway(void **state)
+{
+	struct fixture *f = *state;
+	char *lab = lab_token_body(f);
+	/* 20 s of life from the fake now (15:00:00Z). */
+	char *body = fake_replace(lab, "2026-11-25T19:09:30.000000Z",
+	                          "2026-11-25T15:00:20.000000Z");
+	const char *tok;
+
+	script_keystone(f, LAB_TOKEN, body, 0);
+	free(lab);
+	free(body);
+	open_session(f);
+	assert_int_equal(os_session_token(f->s, &tok, &f->d), 0);
+	f->now = NOW_MS + 9999;
+	assert_int_equal(os_session_token(f->s, &tok, &f->d), 0);
+	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 1);
+	f->now = NOW_MS + 10000;
+	assert_int_equal(os_session_token(f->s, &tok, &f->d), 0);
+	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 2);
+}
+
+static void
 test_openstack_auth_reauthenticates_once_on_401(void **state)
 {
 	struct fixture *f = *state;
@@ -644,6 +667,7 @@ main(void)
 	    T(test_openstack_auth_application_credential_request),
 	    T(test_openstack_auth_url_with_or_without_v3),
 	    T(test_openstack_auth_token_is_cached_until_shortly_before_expiry),
+	    T(test_openstack_auth_short_lived_token_is_renewed_halfway),
 	    T(test_openstack_auth_reauthenticates_once_on_401),
 	    T(test_openstack_auth_gives_up_after_one_reauthentication),
 	    T(test_openstack_auth_many_401s_cost_one_reauthentication),
