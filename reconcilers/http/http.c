@@ -581,6 +581,29 @@ http_backoff_ms(struct http_client *c, unsigned attempt)
 	return d / 2 + (int64_t)(http_client_random(c) % (uint64_t)(d / 2 + 1));
 }
 
+static void
+http_xfer_trace(struct http_xfer *x, curl_off_t elapsed_us, int64_t retry_ms)
+{
+	struct http_client *c = x->client;
+	struct http_response *r = x->resp;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!c->o.trace)
+		return;
+	strbuf_printf(&sb, "%s %s -> ", r->method, r->url);
+	if (r->error < 0)
+		strbuf_printf(&sb, "connection failed: %s", r->error_text);
+	else
+		strbuf_printf(&sb, "%ld", r->status);
+	strbuf_printf(&sb, " in %lld ms (attempt %u/%u)",
+	              (long long)(elapsed_us / 1000), r->attempts,
+	              x->max_attempts);
+	if (retry_ms >= 0)
+		strbuf_printf(&sb, ", retry in %lld ms", (long long)retry_ms);
+	c->o.trace(strbuf_str(&sb), c->o.trace_payload);
+	strbuf_done(&sb);
+}
+
 /* An attempt ended: keep the answer, or schedule the next attempt. */
 static void
 http_xfer_finish(struct http_xfer *x, CURLcode rc, int64_t now)
@@ -590,9 +613,11 @@ http_xfer_finish(struct http_xfer *x, CURLcode rc, int64_t now)
 	const char *ra;
 	bool retry;
 	int64_t delay = -1;
+	curl_off_t elapsed_us = 0;
 	long status = 0;
 
 	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_getinfo(x->easy, CURLINFO_TOTAL_TIME_T, &elapsed_us);
 	curl_multi_remove_handle(c->multi, x->easy);
 	curl_easy_cleanup(x->easy);
 	x->easy = NULL;
@@ -629,9 +654,11 @@ http_xfer_finish(struct http_xfer *x, CURLcode rc, int64_t now)
 			r->delays_ms[r->ndelays++] = delay;
 		x->due_ms = now + delay;
 		x->state = HTTP_XFER_WAITING;
+		http_xfer_trace(x, elapsed_us, delay);
 		return;
 	}
 	x->state = HTTP_XFER_DONE;
+	http_xfer_trace(x, elapsed_us, -1);
 }
 
 /* Userinfo in a URL (http://user:pass@host) never reaches a message. */

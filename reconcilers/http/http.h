@@ -34,6 +34,13 @@ struct http_clock {
 	void *payload;
 };
 
+/*
+ * Called after every attempt with one line for debug logs, e.g.
+ * "GET https://nova/v2.1/servers -> 503 in 12 ms (attempt 1/4), retry in
+ * 250 ms". The line holds no header or body, so no secret.
+ */
+typedef void (*http_trace_fn)(const char *line, void *payload);
+
 /* Client settings; a zeroed struct (or http_options_init) means defaults. */
 struct http_options {
 	long connect_timeout_ms; /* default 10 s */
@@ -51,6 +58,8 @@ struct http_options {
 	unsigned max_in_flight;  /* concurrent requests per client; 8 */
 	const char *user_agent;  /* default "nfvsync/<version>" */
 	struct http_clock clock;
+	http_trace_fn trace; /* NULL: silent */
+	void *trace_payload;
 };
 
 void http_options_init(struct http_options *o);

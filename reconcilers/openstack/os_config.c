@@ -346,6 +346,7 @@ os_config_decode(const struct os_cloud_src *s, const struct diag_pos *where,
 	const struct ynode *at = os_cloud_get(s, NULL, "auth_type");
 	const struct ynode *regions, *akey = ynode_get_key(s->cloud, "auth");
 	const struct diag_pos *apos = akey ? &akey->pos : where;
+	const struct ynode *vnode = NULL;
 	char *tenant = NULL;
 	bool b, found;
 	size_t i;
@@ -420,13 +421,17 @@ os_config_decode(const struct os_cloud_src *s, const struct diag_pos *where,
 	c->verify = true;
 	if ((r = os_cloud_bool(s, "insecure", &b, &found, reterr)) < 0)
 		return r;
-	if (found)
+	if (found) {
 		c->verify = !b;
+		vnode = os_cloud_get(s, NULL, "insecure");
+	}
 	/* verify wins over the deprecated insecure. */
 	if ((r = os_cloud_bool(s, "verify", &b, &found, reterr)) < 0)
 		return r;
-	if (found)
+	if (found) {
 		c->verify = b;
+		vnode = os_cloud_get(s, NULL, "verify");
+	}
 
 	/* What Keystone needs. */
 	if (!c->auth_url) {
@@ -442,6 +447,11 @@ os_config_decode(const struct os_cloud_src *s, const struct diag_pos *where,
 		           s->name);
 		return -EINVAL;
 	}
+	if (!c->verify && vnode && strncmp(c->auth_url, "https://", 8) == 0)
+		diag_warn(reterr, &vnode->pos,
+		          "cloud '%s': TLS certificate verification is off: "
+		          "nothing proves the VIM is who it claims to be",
+		          s->name);
 	if (c->auth_type == OS_AUTH_PASSWORD) {
 		if (!c->username && !c->user_id) {
 			diag_error(reterr, apos,
@@ -699,6 +709,12 @@ os_config_from_vim(const struct nfv_vim *vim, struct os_config **ret,
 		r = -ENOENT;
 		goto fail;
 	}
+	if (!c->verify && strncmp(c->auth_url, "https://", 8) == 0)
+		diag_warn(reterr, &pos,
+		          "VIM '%s': TLS certificate verification is off "
+		          "(cert_verify: False): nothing proves the VIM is who "
+		          "it claims to be",
+		          vim->name);
 	*ret = c;
 	return 0;
 fail:

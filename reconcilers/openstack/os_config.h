@@ -62,7 +62,8 @@ void os_clouds_search_path(const char *file, char ***ret, size_t *ret_n);
  * on the search path, with secure.yaml from the same search merged over it.
  * Returns 0 and *ret (free with os_config_free), -ENOENT when no file or no
  * such cloud, -EINVAL for a bad entry; errors are `file:line:col: ...` in
- * reterr.
+ * reterr. TLS verification turned off for an https auth_url is a warning in
+ * reterr (the caller prints it).
  */
 int os_config_from_clouds(const char *cloud, struct os_config **ret,
                           struct diag *reterr);
@@ -75,7 +76,8 @@ int os_config_from_clouds_file(const char *path, const char *secure_path,
  * From a Tacker VIM registration of kind openstack: the password read from
  * the environment variable vim->secret_env or the file vim->secret_file
  * (relative to the VIM file's directory; one trailing newline stripped).
- * Domains default to "Default" as in Tacker. Returns 0 and *ret, -ENOENT
+ * Domains default to "Default" as in Tacker; cert_verify False with an
+ * https auth_url adds a warning. Returns 0 and *ret, -ENOENT
  * when the secret is missing (the message names the variable or file, never
  * the value), -EINVAL otherwise.
  */

@@ -236,6 +236,59 @@ test_http_retries_503_then_succeeds_with_backoff(void **state)
 	http_response_done(&resp);
 }
 
+struct trace_log {
+	char lines[8][512];
+	size_t n;
+};
+
+static void
+trace_collect(const char *line, void *payload)
+{
+	struct trace_log *t = payload;
+
+	if (t->n < 8)
+		snprintf(t->lines[t->n++], sizeof(t->lines[0]), "%s", line);
+}
+
+static void
+test_http_trace_tells_each_attempt_without_secrets(void **state)
+{
+	struct fixture *f = *state;
+	struct trace_log log = {.n = 0};
+	struct http_options o;
+	struct http_client *c;
+	const char *hdrs[] = {"X-Auth-Token: tok-s3cr3t"};
+	struct http_request req = {
+	    "compute", "POST", url(f, "/t"),
+	    hdrs,      1,      "{\"password\": \"pw-s3cr3t\"}",
+	    0,         0};
+	struct http_response resp;
+	char want[512];
+
+	http_options_init(&o);
+	o.clock.now_ms = fake_now;
+	o.clock.sleep_ms = fake_sleep;
+	o.clock.random = fake_random;
+	o.clock.payload = &f->clock;
+	o.trace = trace_collect;
+	o.trace_payload = &log;
+	assert_int_equal(http_client_new(&o, &c, NULL), 0);
+	reply(f, "POST", "/t", 503, NULL, "", 1);
+	reply(f, "POST", "/t", 201, NULL, "{}", 0);
+	assert_int_equal(http_do(c, &req, &resp, &f->d), 0);
+	assert_int_equal(log.n, 2);
+	snprintf(want, sizeof(want), "POST %s -> 503 in ", url(f, "/t"));
+	assert_memory_equal(log.lines[0], want, strlen(want));
+	assert_non_null(
+	    strstr(log.lines[0], " ms (attempt 1/4), retry in 250 ms"));
+	assert_non_null(strstr(log.lines[1], "-> 201 in "));
+	assert_non_null(strstr(log.lines[1], " ms (attempt 2/4)"));
+	assert_null(strstr(log.lines[0], "s3cr3t"));
+	assert_null(strstr(log.lines[1], "s3cr3t"));
+	http_response_done(&resp);
+	http_client_free(c);
+}
+
 static void
 test_http_backoff_jitter_stays_within_bounds(void **state)
 {
@@ -824,6 +877,7 @@ main(void)
 	    T(test_http_post_sends_json_body),
 	    T(test_http_retries_503_then_succeeds_with_backoff),
 	    T(test_http_backoff_jitter_stays_within_bounds),
+	    T(test_http_trace_tells_each_attempt_without_secrets),
 	    T(test_http_429_honours_retry_after_seconds_and_date),
 	    T(test_http_retry_after_is_capped),
 	    cmocka_unit_test(test_http_retry_after_parses_both_forms),

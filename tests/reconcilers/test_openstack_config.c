@@ -159,7 +159,8 @@ test_openstack_config_missing_cloud_is_an_error_with_position(void **state)
 	                              "(have: lab, by-id, appcred-id, "
 	                              "appcred-name, appcred-implicit, "
 	                              "insecure-old, bad-type, no-url, "
-	                              "no-password, bad-verify)");
+	                              "no-password, bad-verify, "
+	                              "https-noverify)");
 	free(m);
 }
 
@@ -186,6 +187,30 @@ test_openstack_config_bad_entries_point_at_the_node(void **state)
 	assert_string_equal(m, CLOUDS ":61:13: error: cloud 'bad-verify': "
 	                              "verify must be true or false");
 	free(m);
+}
+
+static void
+test_openstack_config_warns_when_tls_verification_is_off(void **state)
+{
+	struct os_config *c = NULL;
+	struct diag d;
+	char *m;
+
+	diag_init(&d);
+	assert_int_equal(
+	    os_config_from_clouds_file(CLOUDS, NULL, "https-noverify", &c, &d),
+	    0);
+	assert_false(c->verify);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.errors, 0);
+	m = diag_entry_format(&d.entries[0]);
+	assert_string_equal(m, CLOUDS ":64:13: warning: cloud "
+	                              "'https-noverify': TLS certificate "
+	                              "verification is off: nothing proves the "
+	                              "VIM is who it claims to be");
+	free(m);
+	os_config_free(c);
+	diag_done(&d);
 }
 
 static void
@@ -449,7 +474,21 @@ test_openstack_config_vim_secret_from_file(void **state)
 	assert_false(c->verify);
 	assert_non_null(c->ca_pem);
 	assert_null(c->cacert);
+	/* Plain http: no TLS to verify, nothing to warn about. */
+	assert_int_equal(d.n, 0);
 	os_config_free(c);
+
+	v.auth_url = "https://keystone.example:5000/v3";
+	assert_int_equal(os_config_from_vim(&v, &c, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_int_equal(d.entries[0].severity, DIAG_WARNING);
+	assert_string_equal(d.entries[0].message,
+	                    "VIM 'site1': TLS certificate verification is off "
+	                    "(cert_verify: False): nothing proves the VIM is "
+	                    "who it claims to be");
+	os_config_free(c);
+	diag_done(&d);
+	diag_init(&d);
 
 	v.secret_file = "missing.secret";
 	assert_int_equal(os_config_from_vim(&v, &c, &d), -ENOENT);
@@ -496,6 +535,8 @@ main(void)
 	        test_openstack_config_missing_cloud_is_an_error_with_position),
 	    cmocka_unit_test(
 	        test_openstack_config_bad_entries_point_at_the_node),
+	    cmocka_unit_test(
+	        test_openstack_config_warns_when_tls_verification_is_off),
 	    cmocka_unit_test(test_openstack_config_yaml_errors_have_positions),
 	    cmocka_unit_test(test_openstack_config_needs_a_cloud_name),
 	    cmocka_unit_test_setup_teardown(
