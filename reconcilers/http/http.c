@@ -723,6 +723,8 @@ http_do_many(struct http_client *c, const struct http_request *reqs, size_t n,
 				earliest = xs[i].due_ms;
 		}
 		if (running == 0) {
+			if (remaining == 0)
+				break;
 			/* Only retries waiting for their time: sleep. */
 			assert(earliest != INT64_MAX);
 			http_client_sleep_ms(c, earliest - now);
@@ -747,7 +749,9 @@ http_do_many(struct http_client *c, const struct http_request *reqs, size_t n,
 			continue;
 		timeout = 1000;
 		now = http_client_now_ms(c);
-		for (i = 0; i < n; i++) {
+		/* A retry coming due matters only if a slot is free for it;
+		 * otherwise wait for the transfers (no busy loop). */
+		for (i = 0; i < n && running < c->o.max_in_flight; i++) {
 			if (xs[i].state == HTTP_XFER_WAITING) {
 				int64_t w = xs[i].due_ms - now;
 

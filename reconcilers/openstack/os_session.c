@@ -660,6 +660,8 @@ os_session_request_many(struct os_session *s, const struct os_request *reqs,
 
 	for (i = 0; i < n; i++)
 		memset(&resps[i], 0, sizeof(resps[i]));
+	if (n == 0)
+		return 0;
 	r = os_session_token(s, &tok, reterr);
 	if (r < 0)
 		return r;

@@ -509,6 +509,49 @@ test_http_many_respects_max_in_flight(void **state)
 }
 
 static void
+test_http_many_retries_one_without_holding_up_the_others(void **state)
+{
+	struct fixture *f = *state;
+	struct http_options o;
+	struct http_client *c;
+	struct http_request reqs[6];
+	struct http_response resps[6];
+	char urls[6][128];
+	size_t i;
+
+	http_options_init(&o);
+	o.max_in_flight = 2;
+	o.clock.now_ms = fake_now;
+	o.clock.sleep_ms = fake_sleep;
+	o.clock.random = fake_random;
+	o.clock.payload = &f->clock;
+	assert_int_equal(http_client_new(&o, &c, NULL), 0);
+	reply(f, "GET", "/r/3", 429, "Retry-After: 2", "", 1);
+	reply(f, "GET", "/r/*", 200, NULL, "{}", 0);
+	for (i = 0; i < 6; i++) {
+		snprintf(urls[i], sizeof(urls[i]), "%s/r/%zu",
+		         fake_server_url(f->fs), i);
+		memset(&reqs[i], 0, sizeof(reqs[i]));
+		reqs[i].service = "compute";
+		reqs[i].method = "GET";
+		reqs[i].url = urls[i];
+	}
+	assert_int_equal(http_do_many(c, reqs, 6, resps, &f->d), 0);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(resps[i].status, 200);
+		assert_int_equal(resps[i].attempts, i == 3 ? 2 : 1);
+		http_response_done(&resps[i]);
+	}
+	assert_int_equal(fake_server_count(f->fs, "GET", "/r/3"), 2);
+	assert_int_equal(fake_server_count(f->fs, "GET", "/r/*"), 7);
+	/* The others ran while /r/3 waited; then only its wait was left. */
+	assert_int_equal(f->clock.nslept, 1);
+	assert_int_equal(f->clock.slept[0], 2000);
+	assert_int_equal(http_client_count(c, "compute", "GET", 429), 1);
+	http_client_free(c);
+}
+
+static void
 test_http_many_reports_each_failure(void **state)
 {
 	struct fixture *f = *state;
@@ -890,6 +933,7 @@ main(void)
 	    cmocka_unit_test(test_http_tls_trusts_a_ca_file_or_pem),
 	    cmocka_unit_test(test_http_tls_verification_off_only_when_asked),
 	    T(test_http_many_respects_max_in_flight),
+	    T(test_http_many_retries_one_without_holding_up_the_others),
 	    T(test_http_many_reports_each_failure),
 	    T(test_http_counts_requests_per_service_method_status),
 	    cmocka_unit_test(test_http_error_message_reads_every_error_shape),
