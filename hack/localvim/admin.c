@@ -241,7 +241,8 @@ admin_handle(struct localvim *lv, struct http_req *req)
 		if (http_body_json(req, &body) < 0)
 			return;
 		name = lv_json_str(body, "name");
-		if (name != NULL && nova_kill_by_name(lv, name) == 0)
+		if (name != NULL && (nova_kill_by_name(lv, name) == 0 ||
+		                     k8s_kill_by_name(lv, name) == 0))
 			http_reply_empty(req, 202);
 		else
 			http_error(req, 404, "no running instance named %s",

@@ -278,7 +278,12 @@ http_authorized(struct localvim *lv, const struct http_req *req)
 	if (req->svc == SVC_K8S) {
 		const char *auth = http_header(req, "Authorization");
 
-		return auth != NULL && strncmp(auth, "Bearer ", 7) == 0 &&
+		/* kubectl sends no credentials over plain http; like an
+		 * apiserver with --anonymous-auth, a request without any is
+		 * anonymous (unless k8s_anonymous is off), a wrong one 401. */
+		if (auth == NULL)
+			return lv->cfg.k8s_anonymous;
+		return strncmp(auth, "Bearer ", 7) == 0 &&
 		       strcmp(auth + 7, lv->cfg.k8s_token) == 0;
 	}
 	return keystone_token_valid(lv, http_header(req, "X-Auth-Token"));

@@ -49,6 +49,8 @@ void k8s_handle(struct localvim *lv, struct http_req *req);
 void k8s_tick(struct localvim *lv, double now);
 void k8s_exited(struct localvim *lv, struct lv_obj *obj, int status);
 void k8s_populate(struct localvim *lv);
+/* Ends the process of the pod named name as a crash; 0 or -ENOENT. */
+int k8s_kill_by_name(struct localvim *lv, const char *name);
 
 void admin_handle(struct localvim *lv, struct http_req *req);
 /* Applies the service's faults before routing: may drop, delay (returns

@@ -52,6 +52,7 @@ world_config_init(struct lv_config *cfg)
 	cfg->k8s_token = xstrdup("localvim-token");
 	cfg->haproxy = xstrdup("/usr/sbin/haproxy");
 	cfg->cloud_name = xstrdup("localvim");
+	cfg->k8s_anonymous = true;
 }
 
 void
@@ -111,6 +112,8 @@ world_config_load(struct lv_config *cfg, const char *path)
 	death = lv_json_str(root, "server_death");
 	if (death != NULL)
 		cfg->server_death_shutoff = strcmp(death, "SHUTOFF") == 0;
+	cfg->k8s_anonymous =
+	    lv_json_bool(root, "k8s_anonymous", cfg->k8s_anonymous);
 	images = lv_json_get(root, "images");
 	if (images != NULL) {
 		json_object_put(cfg->images);
@@ -369,6 +372,6 @@ world_reap(struct localvim *lv)
 		default:
 			break;
 		}
-		obj->expect_exit = false;
+		/* obj may be gone now; each spawn resets expect_exit. */
 	}
 }
