@@ -8,27 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool
-vim_set_uses(const struct nfv_model *m, const char *vim)
-{
-	size_t i, j;
-
-	for (i = 0; i < m->nservices; i++) {
-		const struct nfv_service *s = &m->services[i];
-
-		for (j = 0; j < s->nvnfs; j++) {
-			if (s->vnfs[j].vim && strcmp(s->vnfs[j].vim, vim) == 0)
-				return true;
-		}
-		for (j = 0; j < s->nbalancers; j++) {
-			if (s->balancers[j].vim &&
-			    strcmp(s->balancers[j].vim, vim) == 0)
-				return true;
-		}
-	}
-	return false;
-}
-
 int
 vim_set_open(struct vim_set *s, const struct nfv_model *m, struct diag *reterr)
 {
@@ -41,8 +20,6 @@ vim_set_open(struct vim_set *s, const struct nfv_model *m, struct diag *reterr)
 		struct vim_conn *c;
 		struct os_config *cfg;
 
-		if (!vim_set_uses(m, v->name))
-			continue;
 		s->conns = xrealloc(s->conns, (s->n + 1) * sizeof(*s->conns));
 		c = &s->conns[s->n++];
 		memset(c, 0, sizeof(*c));

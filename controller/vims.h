@@ -32,7 +32,9 @@ struct vim_set {
 	struct plan_observed obs;
 };
 
-/* Opens drivers for the VIMs m's services are placed on. */
+/* Opens drivers for every VIM registered in the repository (vims/): a
+ * registered VIM is one whose nfvsync resources the repository governs, so
+ * its leftovers are pruned even when no service is placed on it any more. */
 int vim_set_open(struct vim_set *s, const struct nfv_model *m,
                  struct diag *reterr);
 /* Observes every VIM with a driver; fills s->obs for plan_build. A VIM

@@ -53,13 +53,41 @@ plan_kind_name(enum plan_kind k)
 char *
 plan_dns_name(const char *name)
 {
-	char *s = xstrdup(name);
-	char *p;
+	char *s = xmalloc(strlen(name) + 1);
+	size_t n = 0;
+	const char *p;
 
-	for (p = s; *p; p++) {
-		*p = (char)tolower((unsigned char)*p);
-		if (!isalnum((unsigned char)*p) && *p != '-')
-			*p = '-';
+	/* Lowercase alphanumerics; any run of other characters becomes one
+	 * '-'; no '-' at either end. */
+	for (p = name; *p; p++) {
+		unsigned char c = (unsigned char)tolower((unsigned char)*p);
+
+		if (isalnum(c))
+			s[n++] = (char)c;
+		else if (n > 0 && s[n - 1] != '-')
+			s[n++] = '-';
+	}
+	while (n > 0 && s[n - 1] == '-')
+		n--;
+	s[n] = '\0';
+	/* At most 63 characters: keep a prefix and a hash of the whole name,
+	 * so two long names stay distinct. */
+	if (n > 63) {
+		uint64_t h = 1469598103934665603ULL;
+
+		for (p = name; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+		}
+		n = 54;
+		while (n > 0 && s[n - 1] == '-')
+			n--;
+		snprintf(s + n, 10, "-%08llx",
+		         (unsigned long long)(h & 0xffffffffULL));
+	}
+	if (s[0] == '\0') {
+		free(s);
+		s = xstrdup("x");
 	}
 	return s;
 }

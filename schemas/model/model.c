@@ -365,6 +365,24 @@ vnf_vdu_mut(struct nfv_vnf *v, const char *name)
 	return (struct nfv_vdu *)nfv_vnf_vdu(v, name);
 }
 
+/* Instance counts nfvsync will plan for, per VDU. */
+#define NFV_MAX_INSTANCES 100000
+
+static bool
+mbuild_count_ok(struct mbuild *b, const char *policy, const struct ynode *p,
+                const char *key)
+{
+	const struct ynode *v = ynode_get(p, key);
+	long long n;
+
+	if (!v || ynode_to_int(v, &n) < 0 || (n >= 0 && n <= NFV_MAX_INSTANCES))
+		return true;
+	diag_error(b->d, &v->pos, "policy '%s': %s %lld is outside 0..%d",
+	           policy, key, n, NFV_MAX_INSTANCES);
+	b->errors++;
+	return false;
+}
+
 static void
 mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
                const struct ynode *pol)
@@ -389,7 +407,13 @@ mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
 	    (int)prop_int(p, "target_cpu_utilization_percentage", 0);
 	if (!site)
 		site = pol;
-	if (sc->min_instances < 0 || sc->min_instances > sc->max_instances) {
+	if (!mbuild_count_ok(b, name, p, "min_instances") ||
+	    !mbuild_count_ok(b, name, p, "max_instances") ||
+	    !mbuild_count_ok(b, name, p, "default_instances") ||
+	    !mbuild_count_ok(b, name, p, "increment")) {
+		/* reported */
+	} else if (sc->min_instances < 0 ||
+	           sc->min_instances > sc->max_instances) {
 		diag_error(b->d, &site->pos,
 		           "policy '%s': min_instances (%d) must be between 0 "
 		           "and max_instances (%d)",
@@ -733,7 +757,9 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 			           rule->vdu);
 			b->errors++;
 		} else if (rule->instance >= vdu->max_instances) {
-			diag_error(b->d, &ynode_get(r, "instance")->pos,
+			const struct ynode *at = ynode_get(r, "instance");
+
+			diag_error(b->d, at ? &at->pos : &r->pos,
 			           "%s: route '%s': instance %d of %s/%s can "
 			           "never exist (max_instances %d)",
 			           name, rule->path_prefix, rule->instance,

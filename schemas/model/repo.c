@@ -296,7 +296,8 @@ nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(dh);
-	qsort(names, n, sizeof(*names), nfv_name_cmp);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), nfv_name_cmp);
 	for (i = 0; i < n; i++) {
 		size_t dl = strlen(dir);
 		char *p =
@@ -304,7 +305,17 @@ nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
 		              dl && dir[dl - 1] == '/' ? "" : "/", names[i]);
 		struct stat st;
 
-		if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
+		if (stat(p, &st) < 0) {
+			struct diag_pos ppos = {p, 0, 0};
+
+			/* A dangling link where a descriptor should be. */
+			if (nfv_has_ext(names[i])) {
+				diag_error(d, &ppos, "cannot read: %s",
+				           strerror(errno));
+				r = -EINVAL;
+			}
+			free(p);
+		} else if (S_ISDIR(st.st_mode)) {
 			if (nfv_walk_dir(w, p, strcmp(names[i], "vims") == 0,
 			                 depth + 1, d) < 0)
 				r = -EINVAL;

@@ -170,6 +170,34 @@ tosca_registry_add_doc(struct tosca_registry *r, const struct ynode *root,
 	return ret;
 }
 
+/* The TOSCA primitive types a data type may derive from. */
+static bool
+tosca_primitive_name(const char *name)
+{
+	static const char *const prims[] = {
+	    "string",
+	    "integer",
+	    "float",
+	    "boolean",
+	    "timestamp",
+	    "version",
+	    "range",
+	    "list",
+	    "map",
+	    "scalar-unit.size",
+	    "scalar-unit.time",
+	    "scalar-unit.frequency",
+	    NULL,
+	};
+	size_t i;
+
+	for (i = 0; prims[i]; i++) {
+		if (strcmp(prims[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
 int
 tosca_registry_link(struct tosca_registry *r, struct diag *d)
 {
@@ -193,7 +221,8 @@ tosca_registry_link(struct tosca_registry *r, struct diag *d)
 		}
 		t->parent = tosca_registry_find(r, t->section, pname);
 		/* Data types may derive from primitive types ("string"). */
-		if (!t->parent && t->section != TOSCA_DATA_TYPE) {
+		if (!t->parent && (t->section != TOSCA_DATA_TYPE ||
+		                   !tosca_primitive_name(pname))) {
 			diag_error(d, &df->pos,
 			           "%s '%s' derives from unknown "
 			           "%s '%s'",
@@ -202,25 +231,27 @@ tosca_registry_link(struct tosca_registry *r, struct diag *d)
 			ret = -EINVAL;
 		}
 	}
-	/* A derivation cycle would make every chain walk loop forever. */
+	/* A derivation cycle would make every chain walk loop forever. It is
+	 * reported once, at its first member, and broken there. */
 	for (i = 0; i < r->n; i++) {
-		const struct tosca_type *slow = &r->types[i], *fast = slow;
+		struct tosca_type *t = &r->types[i];
+		const struct tosca_type *u = t->parent;
+		size_t steps;
+		bool first = true;
 
-		while (fast && fast->parent) {
-			fast = fast->parent->parent;
-			slow = slow->parent;
-			if (fast && fast == slow) {
-				diag_error(
-				    d, &r->types[i].key->pos,
-				    "%s '%s' derives from itself "
-				    "(derived_from cycle)",
-				    tosca_section_noun(r->types[i].section),
-				    r->types[i].name);
-				r->types[i].parent = NULL;
-				ret = -EINVAL;
-				break;
-			}
-		}
+		for (steps = 0; u && u != t && steps <= r->n; steps++)
+			u = u->parent;
+		if (u != t)
+			continue;
+		for (u = t->parent; u != t; u = u->parent)
+			first = first && !(u >= r->types && u < t);
+		if (!first)
+			continue;
+		diag_error(d, &t->key->pos,
+		           "%s '%s' derives from itself (derived_from cycle)",
+		           tosca_section_noun(t->section), t->name);
+		t->parent = NULL;
+		ret = -EINVAL;
 	}
 	return ret;
 }

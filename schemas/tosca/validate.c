@@ -329,6 +329,28 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 		}
 		goto constraints;
 	}
+	if (strcmp(type, "range") == 0) {
+		long long lo, hi;
+		bool ok = ynode_is_seq(value) && value->n == 2 &&
+		          ynode_to_int(value->items[0], &lo) == 0;
+
+		if (ok && ynode_str(value->items[1]) &&
+		    strcmp(ynode_str(value->items[1]), "UNBOUNDED") == 0)
+			hi = lo;
+		else if (ok)
+			ok =
+			    ynode_to_int(value->items[1], &hi) == 0 && lo <= hi;
+		if (!ok) {
+			diag_error(
+			    v->d, &value->pos,
+			    "%s: expected a range [min, max] (integers, max "
+			    "may be UNBOUNDED)",
+			    what);
+			v->errors++;
+			return;
+		}
+		goto constraints;
+	}
 	if (tosca_is_primitive(type)) {
 		const char *want = NULL;
 
@@ -356,8 +378,6 @@ vctx_value(struct vctx *v, const char *type, const struct ynode *def,
 			       : strcmp(type, "scalar-unit.time") == 0
 			           ? "a duration such as '30 s'"
 			           : "a frequency such as '2 GHz'";
-		else if (strcmp(type, "range") == 0 && !ynode_is_seq(value))
-			want = "a range [min, max]";
 		if (want) {
 			diag_error(v->d, &value->pos,
 			           "%s: expected %s, got '%s'", what, want,
@@ -1095,7 +1115,7 @@ tosca_unit_new(struct tosca_set *s, const struct tosca_registry *builtin,
 {
 	struct tosca_unit *u = xcalloc(1, sizeof(*u));
 	struct vctx v = {.d = d};
-	size_t i;
+	size_t i, errors_before = d->errors;
 	int rc = 0;
 
 	u->root = root;
@@ -1117,5 +1137,6 @@ tosca_unit_new(struct tosca_set *s, const struct tosca_registry *builtin,
 		vctx_doc(&v, u->docs[i]);
 	}
 	*ret = u;
-	return rc < 0 || v.errors ? -EINVAL : 0;
+	/* Lint findings count too when --strict made them errors. */
+	return rc < 0 || v.errors || d->errors > errors_before ? -EINVAL : 0;
 }

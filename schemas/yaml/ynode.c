@@ -7,10 +7,12 @@
 #include "ynode.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -546,7 +548,7 @@ ynode_to_bool(const struct ynode *n, bool *ret)
 int
 ynode_to_int(const struct ynode *n, long long *ret)
 {
-	const char *s;
+	const char *s, *digits;
 	char *end;
 	long long v;
 	int base = 10;
@@ -554,17 +556,30 @@ ynode_to_int(const struct ynode *n, long long *ret)
 	if (!ynode_is_scalar(n) || n->len == 0)
 		return -EINVAL;
 	s = n->str;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+	digits = s + (*s == '-' || *s == '+');
+	if (digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
 		base = 16;
-		s += 2;
-	} else if (s[0] == '0' && s[1] == 'o') {
+		digits += 2;
+	} else if (digits[0] == '0' && digits[1] == 'o') {
 		base = 8;
-		s += 2;
+		digits += 2;
 	}
-	if (*s == '\0' || *s == ' ')
+	/* strtoll would skip spaces and take a sign after "0x": refuse. */
+	if (!isxdigit((unsigned char)*digits))
 		return -EINVAL;
-	errno = 0;
-	v = strtoll(s, &end, base);
+	if (base != 10) {
+		char buf[72];
+
+		if (strlen(digits) + 2 > sizeof(buf))
+			return -EINVAL;
+		snprintf(buf, sizeof(buf), "%s%s", *s == '-' ? "-" : "",
+		         digits);
+		errno = 0;
+		v = strtoll(buf, &end, base);
+	} else {
+		errno = 0;
+		v = strtoll(s, &end, base);
+	}
 	if (errno || *end != '\0')
 		return -EINVAL;
 	*ret = v;
@@ -577,8 +592,9 @@ ynode_to_double(const struct ynode *n, double *ret)
 	char *end;
 	double v;
 
-	if (!ynode_is_scalar(n) || n->len == 0 || n->str[0] == ' ')
-		return -EINVAL;
+	if (!ynode_is_scalar(n) || n->len == 0 ||
+	    isspace((unsigned char)n->str[0]) || strpbrk(n->str, "xX"))
+		return -EINVAL; /* no leading blanks, no hex floats */
 	errno = 0;
 	v = strtod(n->str, &end);
 	if (errno || *end != '\0' || !isfinite(v))

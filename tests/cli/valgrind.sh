@@ -24,10 +24,11 @@ run() { # exit code wanted, args...
 }
 run 0 validate examples/symmetric-web
 run 0 show -o json examples/symmetric-web
-run 0 plan examples/symmetric-web
-run 0 plan -o json examples/symmetric-web
+run 0 plan --offline examples/symmetric-web
+run 0 plan --offline -o json examples/symmetric-web
+run 1 plan examples/symmetric-web
 run 0 validate -p $corpus/nsd/ns_param.yaml $corpus/nsd/sample-tosca-nsd.yaml
-run 0 plan $corpus/vnffgd/tosca-vnffgd-sample.yaml
+run 0 plan --offline $corpus/vnffgd/tosca-vnffgd-sample.yaml
 run 0 show $corpus/vnfd-containerized
 run 1 validate $corpus/vnfd
 run 1 validate tests/cli/bad

@@ -1,0 +1,587 @@
+/*
+ * Unit tests of nfv_plan for offline plans (every VIM empty): action order
+ * and deterministic names on models built in memory, DNS names, the text
+ * and JSON renderings. Links nfv_plan (and the model loader beneath it)
+ * only. Diffs against observed state are tests/plan's; golden plans of
+ * examples/ are tests/golden's.
+ */
+#include "unit.h"
+
+#include <json-c/json.h>
+
+#include "model.h"
+#include "plan.h"
+#include "repo.h"
+
+/* ---- a small model in memory ------------------------------------------ */
+
+struct fixture {
+	struct nfv_vdu vdus[2];
+	struct nfv_cp cps[2];
+	struct nfv_vnf vnfs[2];
+	struct nfv_container containers[1];
+	struct nfv_port_map ports[1];
+	const char *members[1];
+	struct nfv_l7_rule rules[1];
+	struct nfv_balancer lb;
+	struct nfv_vim vims[2];
+	struct nfv_service svc;
+	struct nfv_model m;
+};
+
+/*
+ * Service "shop": VNF "web" on site1 with VDU1 (VM, 2 instances, two CPs,
+ * CP1 at a fixed address), VNF "cweb" on k8s with VDU_1 (containers,
+ * autoscaled), and balancer "lb" over web with a monitor and one route.
+ */
+static void
+fixture_init(struct fixture *f, bool with_balancer)
+{
+	memset(f, 0, sizeof(*f));
+	f->vdus[0] = (struct nfv_vdu){
+	    .name = "VDU1",
+	    .kind = NFV_VDU_VM,
+	    .instances = 2,
+	    .min_instances = 1,
+	    .max_instances = 3,
+	    .image = "cirros",
+	    .flavor = "m1.tiny",
+	};
+	f->cps[0] = (struct nfv_cp){.name = "CP1",
+	                            .vdu = "VDU1",
+	                            .network_name = "net0",
+	                            .ip_address = "10.0.0.5",
+	                            .anti_spoofing = true};
+	f->cps[1] = (struct nfv_cp){.name = "CP2",
+	                            .vdu = "VDU1",
+	                            .network_name = "net1",
+	                            .anti_spoofing = false};
+	f->vnfs[0] = (struct nfv_vnf){.name = "web",
+	                              .vim = "site1",
+	                              .vdus = &f->vdus[0],
+	                              .nvdus = 1,
+	                              .cps = f->cps,
+	                              .ncps = 2};
+	f->containers[0] =
+	    (struct nfv_container){.name = "nginx", .image = "nginx:1"};
+	f->ports[0] = (struct nfv_port_map){80, 8080};
+	f->vdus[1] = (struct nfv_vdu){
+	    .name = "VDU_1",
+	    .kind = NFV_VDU_CONTAINER,
+	    .instances = 2,
+	    .min_instances = 1,
+	    .max_instances = 5,
+	    .target_cpu_utilization = 50,
+	    .containers = f->containers,
+	    .ncontainers = 1,
+	    .mapping_ports = f->ports,
+	    .nmapping_ports = 1,
+	};
+	f->vnfs[1] = (struct nfv_vnf){
+	    .name = "cweb", .vim = "k8s", .vdus = &f->vdus[1], .nvdus = 1};
+	f->members[0] = "web";
+	f->rules[0] = (struct nfv_l7_rule){"/one", "web", "VDU1", 1};
+	f->lb = (struct nfv_balancer){
+	    .name = "lb",
+	    .vim = "site1",
+	    .listener_protocol = "HTTP",
+	    .listener_port = 80,
+	    .pool_algorithm = "ROUND_ROBIN",
+	    .pool_protocol = "HTTP",
+	    .member_port = 8080,
+	    .has_health_monitor = true,
+	    .hm_type = "HTTP",
+	    .hm_delay = 5,
+	    .hm_timeout = 3,
+	    .hm_max_retries = 3,
+	    .hm_http_method = "GET",
+	    .hm_url_path = "/",
+	    .hm_expected_codes = "200",
+	    .members = f->members,
+	    .nmembers = 1,
+	    .l7_rules = f->rules,
+	    .nl7_rules = 1,
+	};
+	f->vims[0] =
+	    (struct nfv_vim){.name = "site1", .kind = NFV_VIM_OPENSTACK};
+	f->vims[1] =
+	    (struct nfv_vim){.name = "k8s", .kind = NFV_VIM_KUBERNETES};
+	f->svc = (struct nfv_service){.name = "shop",
+	                              .file = "shop.yaml",
+	                              .kind = NFV_SERVICE_NS,
+	                              .vnfs = f->vnfs,
+	                              .nvnfs = 2};
+	if (with_balancer) {
+		f->svc.balancers = &f->lb;
+		f->svc.nbalancers = 1;
+	}
+	f->m = (struct nfv_model){
+	    .vims = f->vims, .nvims = 2, .services = &f->svc, .nservices = 1};
+}
+
+/* The offline plan of m (every VIM taken as empty). */
+static struct plan *
+build(const struct nfv_model *m)
+{
+	struct plan *p = NULL;
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(plan_build(m, NULL, NULL, &p, &d), 0);
+	assert_no_diags(&d);
+	diag_done(&d);
+	assert_non_null(p);
+	assert_true(p->offline);
+	return p;
+}
+
+static const char *
+attr(const struct plan_action *a, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < a->nattrs; i++) {
+		if (strcmp(a->attrs[i].key, key) == 0)
+			return a->attrs[i].value;
+	}
+	return NULL;
+}
+
+static void
+assert_action(const struct plan *p, size_t i, enum plan_kind kind,
+              const char *name)
+{
+	if (i >= p->n)
+		fail_msg("plan has %zu actions, wanted #%zu (%s)", p->n, i,
+		         name);
+	if (p->actions[i].kind != kind || strcmp(p->actions[i].name, name) != 0)
+		fail_msg("action #%zu is %s %s, wanted %s %s", i,
+		         plan_kind_name(p->actions[i].kind), p->actions[i].name,
+		         plan_kind_name(kind), name);
+	assert_int_equal(p->actions[i].op, PLAN_CREATE);
+}
+
+static void
+test_plan_names_servers_service_vnf_vdu_index_with_ports_first(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+
+	fixture_init(&f, false);
+	f.svc.nvnfs = 1;
+	p = build(&f.m);
+	assert_int_equal(p->n, 6);
+	assert_action(p, 0, PLAN_PORT, "shop-web-VDU1-0-CP1");
+	assert_action(p, 1, PLAN_PORT, "shop-web-VDU1-0-CP2");
+	assert_action(p, 2, PLAN_SERVER, "shop-web-VDU1-0");
+	assert_action(p, 3, PLAN_PORT, "shop-web-VDU1-1-CP1");
+	assert_action(p, 4, PLAN_PORT, "shop-web-VDU1-1-CP2");
+	assert_action(p, 5, PLAN_SERVER, "shop-web-VDU1-1");
+	assert_int_equal(p->counts[PLAN_CREATE], 6);
+	assert_int_equal(p->counts[PLAN_DELETE], 0);
+	assert_ptr_equal(p->model, &f.m);
+	/* owners and attributes */
+	assert_string_equal(p->actions[3].vnf, "web");
+	assert_string_equal(p->actions[3].vdu, "VDU1");
+	assert_int_equal(p->actions[3].instance, 1);
+	assert_string_equal(p->actions[3].vim, "site1");
+	assert_string_equal(p->actions[3].service, "shop");
+	assert_string_equal(attr(&p->actions[0], "network"), "net0");
+	assert_string_equal(attr(&p->actions[0], "fixed_ip"), "10.0.0.5");
+	assert_null(attr(&p->actions[0], "port_security"));
+	assert_string_equal(attr(&p->actions[1], "port_security"), "off");
+	assert_string_equal(attr(&p->actions[2], "image"), "cirros");
+	assert_string_equal(attr(&p->actions[2], "flavor"), "m1.tiny");
+	assert_string_equal(p->actions[2].reason, "not found on the VIM");
+	/* every desired resource carries a spec hash (16 hex digits) */
+	assert_int_equal(strlen(p->actions[2].spec_hash), 16);
+	assert_null(p->actions[2].id);
+	plan_free(p);
+}
+
+static void
+test_plan_server_count_follows_vdu_instances(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+	size_t i, servers = 0;
+
+	fixture_init(&f, false);
+	f.svc.nvnfs = 1;
+	f.vnfs[0].ncps = 0;
+	f.vdus[0].instances = 5;
+	p = build(&f.m);
+	for (i = 0; i < p->n; i++)
+		servers += p->actions[i].kind == PLAN_SERVER;
+	assert_int_equal(servers, 5);
+	assert_action(p, 4, PLAN_SERVER, "shop-web-VDU1-4");
+	plan_free(p);
+
+	f.vdus[0].instances = 0;
+	p = build(&f.m);
+	assert_int_equal(p->n, 0);
+	plan_free(p);
+}
+
+static void
+test_plan_server_without_flavor_describes_its_size(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+
+	fixture_init(&f, false);
+	f.svc.nvnfs = 1;
+	f.vnfs[0].ncps = 0;
+	f.vdus[0].instances = 1;
+	f.vdus[0].flavor = NULL;
+	f.vdus[0].vcpus = 2;
+	f.vdus[0].mem_bytes = 512000000;
+	p = build(&f.m);
+	assert_string_equal(attr(&p->actions[0], "flavor"), "2 vCPU, 512 MB");
+	plan_free(p);
+}
+
+static void
+test_plan_container_vdu_is_deployment_service_and_autoscaler(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+
+	fixture_init(&f, false);
+	f.svc.vnfs = &f.vnfs[1];
+	f.svc.nvnfs = 1;
+	p = build(&f.m);
+	assert_int_equal(p->n, 3);
+	assert_action(p, 0, PLAN_DEPLOYMENT, "shop-cweb-vdu-1");
+	assert_action(p, 1, PLAN_SERVICE, "shop-cweb-vdu-1");
+	assert_action(p, 2, PLAN_AUTOSCALER, "shop-cweb-vdu-1");
+	assert_int_equal(p->actions[0].instance, -1);
+	assert_string_equal(p->actions[0].vim, "k8s");
+	assert_string_equal(attr(&p->actions[0], "namespace"), "default");
+	assert_string_equal(attr(&p->actions[0], "replicas"),
+	                    "2 (then owned by the autoscaler)");
+	assert_string_equal(attr(&p->actions[0], "containers"),
+	                    "nginx=nginx:1");
+	assert_string_equal(attr(&p->actions[1], "type"), "ClusterIP");
+	assert_string_equal(attr(&p->actions[1], "ports"), "80->8080");
+	assert_string_equal(attr(&p->actions[2], "replicas"), "1..5");
+	assert_string_equal(attr(&p->actions[2], "target_cpu"), "50%");
+	plan_free(p);
+
+	/* no ports, no autoscaler: a deployment only */
+	f.vdus[1].nmapping_ports = 0;
+	f.vdus[1].target_cpu_utilization = 0;
+	p = build(&f.m);
+	assert_int_equal(p->n, 1);
+	assert_string_equal(attr(&p->actions[0], "replicas"), "2");
+	plan_free(p);
+}
+
+static void
+test_plan_balancer_actions_come_in_apply_order(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+	size_t b;
+
+	fixture_init(&f, true);
+	p = build(&f.m);
+	/* VNFs first: 2 x (2 ports + server), then deployment, service,
+	 * autoscaler; then the balancer: LB, listener, default pool, its
+	 * members, monitor, and per route a pool, its member and the policy */
+	assert_int_equal(p->n, 6 + 3 + 9);
+	b = 9;
+	assert_action(p, b + 0, PLAN_LOADBALANCER, "shop-lb");
+	assert_action(p, b + 1, PLAN_LISTENER, "shop-lb-HTTP-80");
+	assert_action(p, b + 2, PLAN_POOL, "shop-lb-pool");
+	assert_action(p, b + 3, PLAN_MEMBER, "shop-lb-pool-web-VDU1-0");
+	assert_action(p, b + 4, PLAN_MEMBER, "shop-lb-pool-web-VDU1-1");
+	assert_action(p, b + 5, PLAN_HEALTH_MONITOR, "shop-lb-hm");
+	assert_action(p, b + 6, PLAN_POOL, "shop-lb-route-0");
+	assert_action(p, b + 7, PLAN_MEMBER, "shop-lb-route-0-web-VDU1-1");
+	assert_action(p, b + 8, PLAN_L7_POLICY, "shop-lb-route-0");
+	assert_int_equal(p->counts[PLAN_CREATE], 18);
+	/* children name their parents */
+	assert_string_equal(attr(&p->actions[b + 1], "loadbalancer"),
+	                    "shop-lb");
+	assert_string_equal(attr(&p->actions[b + 1], "protocol"), "HTTP");
+	assert_string_equal(attr(&p->actions[b + 1], "port"), "80");
+	assert_string_equal(attr(&p->actions[b + 2], "listener"),
+	                    "shop-lb-HTTP-80");
+	assert_string_equal(attr(&p->actions[b + 2], "algorithm"),
+	                    "ROUND_ROBIN");
+	assert_string_equal(attr(&p->actions[b + 3], "pool"), "shop-lb-pool");
+	assert_string_equal(attr(&p->actions[b + 5], "pool"), "shop-lb-pool");
+	assert_string_equal(attr(&p->actions[b + 7], "pool"),
+	                    "shop-lb-route-0");
+	assert_string_equal(attr(&p->actions[b + 8], "pool"),
+	                    "shop-lb-route-0");
+	assert_string_equal(attr(&p->actions[b + 8], "listener"),
+	                    "shop-lb-HTTP-80");
+	/* the first instance has the CP's fixed address */
+	assert_string_equal(attr(&p->actions[b + 3], "address"), "10.0.0.5");
+	assert_string_equal(attr(&p->actions[b + 4], "address"),
+	                    "(server address after apply)");
+	assert_string_equal(attr(&p->actions[b + 3], "port"), "8080");
+	assert_string_equal(attr(&p->actions[b + 3], "runs_on"), "site1");
+	assert_int_equal(p->actions[b + 4].instance, 1);
+	assert_int_equal(p->actions[b + 7].instance, 1);
+	assert_string_equal(attr(&p->actions[b + 5], "type"), "HTTP");
+	assert_string_equal(attr(&p->actions[b + 5], "url_path"), "/");
+	assert_string_equal(attr(&p->actions[b + 5], "max_retries"), "3");
+	assert_string_equal(attr(&p->actions[b + 8], "path_prefix"), "/one");
+	assert_string_equal(attr(&p->actions[b + 8], "position"), "1");
+	assert_string_equal(attr(&p->actions[b], "vip"), "(any)");
+	plan_free(p);
+}
+
+static void
+test_plan_route_to_an_instance_not_running_yet_has_no_member(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+
+	fixture_init(&f, true);
+	f.svc.nvnfs = 1;
+	f.lb.has_health_monitor = false;
+	f.rules[0].instance = 2; /* VDU1 runs instances 0 and 1 */
+	p = build(&f.m);
+	assert_int_equal(p->n, 6 + 5 + 2);
+	assert_action(p, 11, PLAN_POOL, "shop-lb-route-0");
+	assert_action(p, 12, PLAN_L7_POLICY, "shop-lb-route-0");
+	plan_free(p);
+}
+
+static void
+test_plan_balancer_without_monitor_or_routes(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+
+	fixture_init(&f, true);
+	f.svc.nvnfs = 1;
+	f.lb.has_health_monitor = false;
+	f.lb.nl7_rules = 0;
+	p = build(&f.m);
+	assert_int_equal(p->n, 6 + 5);
+	assert_action(p, 10, PLAN_MEMBER, "shop-lb-pool-web-VDU1-1");
+	plan_free(p);
+}
+
+static void
+test_plan_dns_name_lowercases_and_replaces_invalid_characters(void **state)
+{
+	static const char *const cases[][2] = {
+	    {"site2_web", "site2-web"},
+	    {"Shop-CWEB-VDU1", "shop-cweb-vdu1"},
+	    {"a.b c/d", "a-b-c-d"},
+	    {"already-ok-1", "already-ok-1"},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *s = plan_dns_name(cases[i][0]);
+
+		assert_string_equal(s, cases[i][1]);
+		free(s);
+	}
+}
+
+static void
+test_plan_dns_name_is_a_valid_dns1123_label(void **state)
+{
+	/* RFC 1123 label: 1..63 characters, alphanumeric at both ends. */
+	char longname[101];
+	char *s;
+
+	s = plan_dns_name("_web_");
+	assert_true(s[0] != '-' && s[strlen(s) - 1] != '-');
+	free(s);
+	memset(longname, 'a', 100);
+	longname[100] = '\0';
+	s = plan_dns_name(longname);
+	assert_true(strlen(s) <= 63);
+	free(s);
+}
+
+static void
+test_plan_kind_and_op_names(void **state)
+{
+	assert_string_equal(plan_op_name(PLAN_CREATE), "create");
+	assert_string_equal(plan_op_name(PLAN_DELETE), "delete");
+	assert_string_equal(plan_op_name(PLAN_OP_INVALID), "?");
+	assert_string_equal(plan_kind_name(PLAN_HEALTH_MONITOR),
+	                    "healthmonitor");
+	assert_string_equal(plan_kind_name(PLAN_L7_POLICY), "l7policy");
+	assert_string_equal(plan_kind_name(PLAN_KIND_MAX), "?");
+}
+
+static void
+test_plan_json_has_format_version_actions_and_summary(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+	char *text;
+	json_object *root, *v, *acts, *a0, *sum;
+
+	fixture_init(&f, true);
+	p = build(&f.m);
+	text = plan_to_json(p);
+	root = json_tokener_parse(text);
+	assert_non_null(root);
+	assert_true(json_object_object_get_ex(root, "format_version", &v));
+	assert_int_equal(json_object_get_int(v), 1);
+	assert_true(json_object_object_get_ex(root, "actions", &acts));
+	assert_int_equal(json_object_array_length(acts), p->n);
+	a0 = json_object_array_get_idx(acts, 0);
+	assert_true(json_object_object_get_ex(a0, "name", &v));
+	assert_string_equal(json_object_get_string(v), "shop-web-VDU1-0-CP1");
+	assert_true(json_object_object_get_ex(a0, "kind", &v));
+	assert_string_equal(json_object_get_string(v), "port");
+	assert_true(json_object_object_get_ex(a0, "op", &v));
+	assert_string_equal(json_object_get_string(v), "create");
+	assert_true(json_object_object_get_ex(a0, "instance", &v));
+	assert_int_equal(json_object_get_int(v), 0);
+	assert_true(json_object_object_get_ex(a0, "attributes", &v));
+	assert_true(json_object_object_get_ex(v, "fixed_ip", &v));
+	assert_string_equal(json_object_get_string(v), "10.0.0.5");
+	/* balancer actions carry no instance */
+	assert_false(json_object_object_get_ex(
+	    json_object_array_get_idx(acts, 9), "instance", NULL));
+	assert_true(json_object_object_get_ex(root, "summary", &sum));
+	assert_true(json_object_object_get_ex(sum, "create", &v));
+	assert_int_equal(json_object_get_int(v), 18);
+	assert_true(json_object_object_get_ex(sum, "update", &v));
+	assert_int_equal(json_object_get_int(v), 0);
+	assert_true(json_object_object_get_ex(sum, "delete", &v));
+	assert_int_equal(json_object_get_int(v), 0);
+	assert_true(json_object_object_get_ex(root, "not_supported_yet", &v));
+	assert_int_equal(json_object_array_length(v), 0);
+	json_object_put(root);
+	free(text);
+	plan_free(p);
+}
+
+static void
+test_plan_text_groups_by_service_and_vim_and_ends_with_summary(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+	char *text;
+	const char *site1, *k8s, *lb;
+
+	fixture_init(&f, true);
+	p = build(&f.m);
+	text = plan_to_text(p);
+	assert_non_null(strstr(text, "Network service shop (shop.yaml)\n"));
+	site1 = strstr(text, "\n VIM site1 (openstack)\n");
+	k8s = strstr(text, "\n VIM k8s (kubernetes)\n");
+	assert_non_null(site1);
+	assert_non_null(k8s);
+	/* the balancer is listed with site1's resources, before k8s's */
+	lb = strstr(text, "  + loadbalancer  shop-lb\n");
+	assert_non_null(lb);
+	assert_true(site1 < lb && lb < k8s);
+	assert_non_null(strstr(text, "Plan: 18 to create, 0 to update, 0 to "
+	                             "replace, 0 to respawn, 0 to delete.\n"));
+	free(text);
+	plan_free(p);
+}
+
+static void
+test_plan_of_empty_model_is_empty(void **state)
+{
+	struct nfv_model m = {0};
+	struct plan *p = NULL;
+	char *text;
+
+	p = build(&m);
+	assert_int_equal(p->n, 0);
+	text = plan_to_text(p);
+	assert_string_equal(text, "Plan: 0 to create, 0 to update, 0 to "
+	                          "replace, 0 to respawn, 0 to delete.\n"
+	                          "(No VIM was consulted: planned as if every "
+	                          "VIM were empty.)\n");
+	free(text);
+	plan_free(p);
+	plan_free(NULL);
+}
+
+/* ---- the example, end to end through the loader --------------------- */
+
+static void
+test_plan_of_symmetric_web_example_is_deterministic(void **state)
+{
+	const char *path = EXAMPLES_DIR "/symmetric-web";
+	struct nfv_repo *r1 = NULL, *r2 = NULL;
+	struct plan *p1, *p2;
+	struct diag d;
+	char *j1, *j2, *t1, *t2;
+	size_t i, members = 0;
+
+	diag_init(&d);
+	assert_int_equal(nfv_repo_load(&path, 1, NULL, &r1, &d), 0);
+	assert_int_equal(nfv_repo_load(&path, 1, NULL, &r2, &d), 0);
+	assert_no_diags(&d);
+	p1 = build(&r1->model);
+	p2 = build(&r2->model);
+	assert_int_equal(p1->n, p2->n);
+	for (i = 0; i < p1->n; i++) {
+		assert_string_equal(p1->actions[i].name, p2->actions[i].name);
+		assert_string_equal(p1->actions[i].spec_hash,
+		                    p2->actions[i].spec_hash);
+		members += p1->actions[i].kind == PLAN_MEMBER &&
+		           strcmp(attr(&p1->actions[i], "pool"),
+		                  "symmetric-web-web-lb-pool") == 0;
+	}
+	/* default pool: 2 VMs on site1 + 2 replicas of the container VDU on
+	 * site2 */
+	assert_int_equal(members, 4);
+	j1 = plan_to_json(p1);
+	j2 = plan_to_json(p2);
+	t1 = plan_to_text(p1);
+	t2 = plan_to_text(p2);
+	assert_string_equal(j1, j2);
+	assert_string_equal(t1, t2);
+	assert_non_null(strstr(t1, "symmetric-web-site1-web-VDU1-0\n"));
+	free(j1);
+	free(j2);
+	free(t1);
+	free(t2);
+	plan_free(p1);
+	plan_free(p2);
+	nfv_repo_free(r1);
+	nfv_repo_free(r2);
+	diag_done(&d);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(
+	        test_plan_names_servers_service_vnf_vdu_index_with_ports_first),
+	    cmocka_unit_test(test_plan_server_count_follows_vdu_instances),
+	    cmocka_unit_test(
+	        test_plan_server_without_flavor_describes_its_size),
+	    cmocka_unit_test(
+	        test_plan_container_vdu_is_deployment_service_and_autoscaler),
+	    cmocka_unit_test(test_plan_balancer_actions_come_in_apply_order),
+	    cmocka_unit_test(
+	        test_plan_route_to_an_instance_not_running_yet_has_no_member),
+	    cmocka_unit_test(test_plan_balancer_without_monitor_or_routes),
+	    cmocka_unit_test(
+	        test_plan_dns_name_lowercases_and_replaces_invalid_characters),
+	    cmocka_unit_test(test_plan_dns_name_is_a_valid_dns1123_label),
+	    cmocka_unit_test(test_plan_kind_and_op_names),
+	    cmocka_unit_test(
+	        test_plan_json_has_format_version_actions_and_summary),
+	    cmocka_unit_test(
+	        test_plan_text_groups_by_service_and_vim_and_ends_with_summary),
+	    cmocka_unit_test(test_plan_of_empty_model_is_empty),
+	    cmocka_unit_test(
+	        test_plan_of_symmetric_web_example_is_deterministic),
+	};
+
+	return cmocka_run_group_tests_name("plan", tests, NULL, NULL);
+}
