@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of nfvsync on this machine: installs dependencies, builds
 # plain and with AddressSanitizer + UBSan, runs the whole ctest suite in both
-# builds, checks formatting, and gives the loader's fuzz target a short run.
+# builds, checks formatting, gives the loader's fuzz target a short run, and
+# runs the OpenStack end-to-end test against real OpenStack services
+# (../shared/openstack-lab).
 # Usage: hack/test.sh [ctest args…]   (e.g. hack/test.sh -R yaml)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,4 +27,5 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 if [ $# -eq 0 ]; then
 	./hack/check-format.sh
 	./hack/fuzz/run.sh 30
+	./hack/lab-e2e.sh build/controller/nfvsync
 fi
