@@ -189,6 +189,8 @@ admin_config(struct localvim *lv, struct http_req *req)
 		    admin_num(body, "delete_delay", c->delete_delay);
 		c->pending_delay =
 		    admin_num(body, "pending_delay", c->pending_delay);
+		c->build_failures =
+		    (int)admin_num(body, "build_failures", c->build_failures);
 		json_object_put(body);
 	} else if (strcmp(req->method, "GET") != 0) {
 		return;
@@ -202,6 +204,7 @@ admin_config(struct localvim *lv, struct http_req *req)
 	                       json_object_new_double(c->delete_delay));
 	json_object_object_add(o, "pending_delay",
 	                       json_object_new_double(c->pending_delay));
+	lv_json_set_int(o, "build_failures", c->build_failures);
 	http_reply_json(req, 200, o);
 }
 

@@ -221,6 +221,13 @@ nova_boot(struct localvim *lv, struct lv_obj *obj)
 	if (port != NULL)
 		ip = neutron_port_ip(port);
 	json_object_object_del(obj->json, "fault");
+	if (obj->phase == NOVA_BUILDING && lv->cfg.build_failures > 0) {
+		lv->cfg.build_failures--;
+		nova_fault(obj, 500,
+		           "Build of instance aborted: injected failure");
+		nova_set_status(obj, NOVA_ERROR, "ERROR", "error", 0, NULL);
+		return;
+	}
 	if (ip != NULL && workload_spawn(lv, lv_json_str(obj->json, "name"), ip,
 	                                 80, s->image_name, &pid, &err) < 0) {
 		nova_fault(obj, 500, err);

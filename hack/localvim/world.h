@@ -89,6 +89,7 @@ struct lv_config {
 	double delete_delay;   /* Nova lingering delete */
 	double pending_delay;  /* Octavia PENDING_* -> ACTIVE */
 	double token_lifetime; /* Keystone, seconds */
+	int build_failures;    /* the next N server builds end in ERROR */
 	char *admin_password;
 	char *k8s_token;
 	char *haproxy;              /* path of the haproxy binary */
