@@ -421,7 +421,9 @@ os_driver_wait(struct os_driver *d, const char *service, const char *path,
 			json_object_put(body);
 			return 0;
 		}
-		if (status && strcmp(status, "ERROR") == 0) {
+		/* ERROR ends a wait for a state, not a wait for deletion:
+		 * a server in ERROR is still being deleted. */
+		if (want && status && strcmp(status, "ERROR") == 0) {
 			struct json_object *fault, *msg;
 			const char *why = NULL;
 
