@@ -24,6 +24,28 @@ api_link(struct json_object *links, const char *rel, const char *href)
 	json_object_array_add(links, l);
 }
 
+/* The item trimmed to the requested "fields", or a new reference. */
+static struct json_object *
+api_fields(struct http_req *req, const struct api_list_spec *spec,
+           struct json_object *item)
+{
+	struct json_object *o;
+	size_t i;
+
+	if (!spec->fields || query_get(&req->query, "fields") == NULL)
+		return json_object_get(item);
+	o = json_object_new_object();
+	for (i = 0; i < req->query.n; i++) {
+		struct json_object *v;
+
+		if (strcmp(req->query.v[i].key, "fields") == 0 &&
+		    json_object_object_get_ex(item, req->query.v[i].val, &v))
+			json_object_object_add(o, req->query.v[i].val,
+			                       lv_json_copy(v));
+	}
+	return o;
+}
+
 void
 api_list(struct localvim *lv, struct http_req *req,
          const struct api_list_spec *spec)
@@ -61,7 +83,7 @@ api_list(struct localvim *lv, struct http_req *req,
 	out = json_object_new_object();
 	arr = json_object_new_array();
 	for (i = start; i < start + count; i++)
-		json_object_array_add(arr, json_object_get(items[i]));
+		json_object_array_add(arr, api_fields(req, spec, items[i]));
 	json_object_object_add(out, spec->collection, arr);
 	if (more && count > 0) {
 		struct json_object *links = json_object_new_array();

@@ -32,6 +32,7 @@ struct api_list_spec {
 	api_render_fn render;
 	api_keep_fn keep;
 	void *payload;
+	bool fields; /* honour "fields=a&fields=b" (Neutron, Octavia) */
 };
 
 /* Replies 200 {"<collection>": [...], "<collection>_links": [...]}, or 400

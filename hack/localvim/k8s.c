@@ -654,7 +654,18 @@ k8s_pod_ip(struct localvim *lv, char out[16])
 			taken[n++] = a;
 		}
 	}
-	r = ipam_next_free(0x0af40002u, 0x0af4fffeu, taken, n, &a);
+	{
+		uint32_t net = 0x0af40000u, host;
+		unsigned prefix = 16;
+
+		if (ipam_parse_cidr(lv->cfg.pod_cidr, &net, &prefix) < 0 ||
+		    prefix > 30) {
+			net = 0x0af40000u;
+			prefix = 16;
+		}
+		host = prefix == 0 ? 0xffffffffu : 0xffffffffu >> prefix;
+		r = ipam_next_free(net + 2, (net | host) - 1, taken, n, &a);
+	}
 	free(taken);
 	if (r == 0)
 		ipam_format(a, out);
@@ -1207,11 +1218,41 @@ k8s_list(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 			continue;
 		json_object_array_add(items, k8s_render(o, p->res));
 	}
+	{
+		/* Chunks: "continue" is the offset of the next item. */
+		const char *lim = query_get(&req->query, "limit");
+		const char *cont = query_get(&req->query, "continue");
+		size_t n = json_object_array_length(items);
+		size_t start = cont && *cont ? strtoul(cont, NULL, 10) : 0;
+		size_t limit = lim && *lim ? strtoul(lim, NULL, 10) : 0;
+
+		if (start > 0 || (limit > 0 && limit < n)) {
+			struct json_object *page = json_object_new_array();
+
+			for (i = start;
+			     i < n && (limit == 0 || i < start + limit); i++)
+				json_object_array_add(
+				    page,
+				    json_object_get(
+				        json_object_array_get_idx(items, i)));
+			if (i < n) {
+				snprintf(rv, sizeof(rv), "%zu", i);
+				lv_json_set_str(out, "continue-offset", rv);
+			}
+			json_object_put(items);
+			items = page;
+		}
+	}
 	k8s_api_version(p->res, av);
 	snprintf(kind, sizeof(kind), "%sList", p->res->kind);
 	lv_json_set_str(out, "kind", kind);
 	lv_json_set_str(out, "apiVersion", av);
 	meta = json_object_new_object();
+	if (lv_json_str(out, "continue-offset") != NULL) {
+		lv_json_set_str(meta, "continue",
+		                lv_json_str(out, "continue-offset"));
+		json_object_object_del(out, "continue-offset");
+	}
 	snprintf(rv, sizeof(rv), "%llu", lv->k8s_rv);
 	lv_json_set_str(meta, "resourceVersion", rv);
 	json_object_object_add(out, "metadata", meta);

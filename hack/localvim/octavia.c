@@ -1230,6 +1230,7 @@ octavia_list(struct localvim *lv, struct http_req *req,
 	    .kind = c->kind,
 	    .collection = c->plural,
 	    .render = octavia_render,
+	    .fields = true,
 	};
 	size_t i;
 

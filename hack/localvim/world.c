@@ -52,6 +52,7 @@ world_config_init(struct lv_config *cfg)
 	cfg->k8s_token = xstrdup("localvim-token");
 	cfg->haproxy = xstrdup("/usr/sbin/haproxy");
 	cfg->cloud_name = xstrdup("localvim");
+	cfg->pod_cidr = xstrdup("10.244.0.0/16");
 	cfg->k8s_anonymous = true;
 }
 
@@ -62,6 +63,7 @@ world_config_done(struct lv_config *cfg)
 	free(cfg->k8s_token);
 	free(cfg->haproxy);
 	free(cfg->cloud_name);
+	free(cfg->pod_cidr);
 	json_object_put(cfg->images);
 	memset(cfg, 0, sizeof(*cfg));
 }
@@ -109,6 +111,7 @@ world_config_load(struct lv_config *cfg, const char *path)
 	world_config_str(root, "k8s_token", &cfg->k8s_token);
 	world_config_str(root, "haproxy", &cfg->haproxy);
 	world_config_str(root, "cloud_name", &cfg->cloud_name);
+	world_config_str(root, "pod_cidr", &cfg->pod_cidr);
 	death = lv_json_str(root, "server_death");
 	if (death != NULL)
 		cfg->server_death_shutoff = strcmp(death, "SHUTOFF") == 0;

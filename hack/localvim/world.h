@@ -94,6 +94,7 @@ struct lv_config {
 	char *k8s_token;
 	char *haproxy;              /* path of the haproxy binary */
 	char *cloud_name;           /* entry name in clouds.yaml */
+	char *pod_cidr;             /* Kubernetes pod addresses */
 	bool server_death_shutoff;  /* a dead instance is SHUTOFF, not ERROR */
 	bool k8s_anonymous;         /* requests without a token are allowed */
 	struct json_object *images; /* config "images": name -> workload */

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # End-to-end: the real kubectl against localvim's Kubernetes API with the
 # kubeconfig localvim wrote. Server-side apply of a Deployment + Service,
-# pods as real processes on 127.244.x.y:80, EndpointSlices following ready
+# pods as real processes on 127.79.x.y:80, EndpointSlices following ready
 # pods, scale, a killed pod replaced, field-manager conflicts, stale
 # resourceVersion 409, bearer-token 401, HPA stored, delete.
 . "$(dirname "$0")/lib.sh"
-lv_start
+# Pods from 10.79.0.0/16 (127.79.x.y), clear of a hand-run localvim's.
+echo '{"pod_cidr": "10.79.0.0/16"}' >"$lv_tmp/config.json"
+lv_start --config "$lv_tmp/config.json"
 
 k() { kubectl --request-timeout=20s "$@"; }
 manifest="$lv_tmp/web.yaml"
@@ -51,12 +53,14 @@ slice_ips() {
 }
 
 k get namespace default -o name | grep -q namespace/default || fail "ns"
+k get ns kube-system >/dev/null || fail "kube-system"
 k apply --server-side -f "$manifest" || fail "apply"
 wait_for 10 ready 2 || fail "2 replicas never ready"
 wait_for 10 sh -c "[ \$(kubectl get endpointslices -l \
 	kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[*].addresses[0]}' |
 	wc -w) = 2 ]" || fail "endpointslice"
 for ip in $(slice_ips); do
+	case $ip in 10.79.*) ;; *) fail "pod IP $ip not from pod_cidr" ;; esac
 	curl -sf --max-time 2 "http://127.${ip#*.}/" | grep -q "Served by web-" ||
 		fail "pod $ip not serving"
 done
@@ -72,6 +76,8 @@ wait_for 10 sh -c "[ \$(kubectl get endpointslices -l \
 	kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[*].addresses[0]}' |
 	wc -w) = 3 ]" || fail "3 endpoints"
 [ "$(k get deploy web -o jsonpath='{.spec.replicas}')" = 3 ] || fail "spec"
+# limit/continue: kubectl pages through one pod at a time.
+[ "$(k get pods --chunk-size=1 -o name | wc -l)" = 3 ] || fail "chunks"
 
 # The scale took spec.replicas from the applier: a plain re-apply
 # conflicts, a forced one wins.

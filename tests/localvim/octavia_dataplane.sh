@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end data plane: two servers (real processes on 127.10.0.12/13:80)
+# End-to-end data plane: two servers (real processes on 127.78.0.12/13:80)
 # behind an Octavia load balancer built with the real openstack CLI (a real
 # HAProxy on the VIP). 100 GETs split 50/50; killing a server takes its
 # member to ERROR and all traffic to the other; an L7 path rule routes to
-# one pool; 409 while PENDING_UPDATE; failover; cascade delete.
+# one pool; 409 while PENDING_UPDATE; failover; cascade delete. Its own
+# 10.78.0.0/24 keeps it clear of a hand-run localvim's default world.
 . "$(dirname "$0")/lib.sh"
 lv_start
 
@@ -22,14 +23,18 @@ member_status() {
 	os loadbalancer member show p1 "$1" -f value -c operating_status
 }
 
+os network create lvt-net >/dev/null || fail "network"
+os subnet create --network lvt-net --subnet-range 10.78.0.0/24 lvt-subnet \
+	>/dev/null || fail "subnet"
+net_id=$(os network show lvt-net -f value -c id)
 os server create --image ubuntu-18.04 --flavor ds512M \
-	--nic net-id=net0,v4-fixed-ip=10.10.0.12 --wait web1 >/dev/null ||
+	--nic net-id=$net_id,v4-fixed-ip=10.78.0.12 --wait web1 >/dev/null ||
 	fail "web1"
 os server create --image ubuntu-18.04 --flavor ds512M \
-	--nic net-id=net0,v4-fixed-ip=10.10.0.13 --wait web2 >/dev/null ||
+	--nic net-id=$net_id,v4-fixed-ip=10.78.0.13 --wait web2 >/dev/null ||
 	fail "web2"
 
-os loadbalancer create --name lb1 --vip-subnet-id subnet0 --wait \
+os loadbalancer create --name lb1 --vip-subnet-id lvt-subnet --wait \
 	>/dev/null || fail "lb create"
 vip=$(os loadbalancer show lb1 -f value -c vip_address)
 vip_lo="127.${vip#*.}"
@@ -37,11 +42,11 @@ os loadbalancer listener create --name l1 --protocol HTTP \
 	--protocol-port 80 --wait lb1 >/dev/null || fail "listener"
 os loadbalancer pool create --name p1 --lb-algorithm ROUND_ROBIN \
 	--listener l1 --protocol HTTP --wait >/dev/null || fail "pool"
-m1=$(os loadbalancer member create --address 10.10.0.12 \
-	--protocol-port 80 --subnet-id subnet0 --wait p1 -f value -c id) ||
+m1=$(os loadbalancer member create --address 10.78.0.12 \
+	--protocol-port 80 --subnet-id lvt-subnet --wait p1 -f value -c id) ||
 	fail "member 1"
-m2=$(os loadbalancer member create --address 10.10.0.13 \
-	--protocol-port 80 --subnet-id subnet0 --wait p1 -f value -c id) ||
+m2=$(os loadbalancer member create --address 10.78.0.13 \
+	--protocol-port 80 --subnet-id lvt-subnet --wait p1 -f value -c id) ||
 	fail "member 2"
 os loadbalancer healthmonitor create --name hm1 --delay 1 --timeout 1 \
 	--max-retries 1 --max-retries-down 1 --type HTTP --url-path / \
@@ -77,8 +82,8 @@ wait_for 10 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 # L7: /site1-web2... goes to a pool holding only web2.
 os loadbalancer pool create --name p2 --lb-algorithm ROUND_ROBIN \
 	--loadbalancer lb1 --protocol HTTP --wait >/dev/null || fail "pool 2"
-os loadbalancer member create --address 10.10.0.13 --protocol-port 80 \
-	--subnet-id subnet0 --wait p2 >/dev/null || fail "p2 member"
+os loadbalancer member create --address 10.78.0.13 --protocol-port 80 \
+	--subnet-id lvt-subnet --wait p2 >/dev/null || fail "p2 member"
 os loadbalancer l7policy create --name to-web2 --action REDIRECT_TO_POOL \
 	--redirect-pool p2 l1 --wait >/dev/null 2>&1 ||
 	os loadbalancer l7policy create --name to-web2 \

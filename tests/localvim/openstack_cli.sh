@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end: the real openstack CLI against localvim, with the clouds.yaml
-# localvim wrote. Token, server create --wait (a real process answers on
-# 127.10.0.x:80), list with filters, port create with a fixed IP and the
-# 409 on a taken one, a killed instance going to ERROR, delete.
+# localvim wrote. Token, network + subnet create, server create --wait (a
+# real process answers on 127.77.0.x:80), list with filters, port create
+# with a fixed IP and the 409 on a taken one, a killed instance going to
+# ERROR, delete. It uses its own 10.77.0.0/24 so that it never competes for
+# an address with a localvim someone runs by hand on the default world.
 . "$(dirname "$0")/lib.sh"
 lv_start
 
@@ -10,11 +12,14 @@ os() { openstack --os-cloud localvim "$@"; }
 
 os token issue -f value -c id | grep -q '^gAAAA' || fail "token issue"
 [ "$(os network show net0 -f value -c name)" = net0 ] || fail "net0"
+os network create lvt-net >/dev/null || fail "network create"
+os subnet create --network lvt-net --subnet-range 10.77.0.0/24 lvt-subnet \
+	>/dev/null || fail "subnet create"
 
-os port create --network net0 \
-	--fixed-ip subnet=subnet0,ip-address=10.10.0.12 web1-port >/dev/null ||
+os port create --network lvt-net \
+	--fixed-ip subnet=lvt-subnet,ip-address=10.77.0.12 web1-port >/dev/null ||
 	fail "port create"
-if os port create --network net0 --fixed-ip ip-address=10.10.0.12 dup \
+if os port create --network lvt-net --fixed-ip ip-address=10.77.0.12 dup \
 	>"$lv_tmp/dup.out" 2>&1; then
 	fail "a taken fixed IP was accepted"
 fi
@@ -23,13 +28,13 @@ grep -q 409 "$lv_tmp/dup.out" || fail "no 409 for a taken IP"
 port_id=$(os port show web1-port -f value -c id)
 os server create --image ubuntu-18.04 --flavor ds512M --port "$port_id" \
 	--property nfv.ns=demo --wait web1 >/dev/null || fail "create web1"
-os server create --image ubuntu-18.04 --flavor ds512M --network net0 \
+os server create --image ubuntu-18.04 --flavor ds512M --network lvt-net \
 	--wait web2 >/dev/null || fail "create web2"
 [ "$(os server show web1 -f value -c status)" = ACTIVE ] || fail "status"
 
-body=$(curl -sf --max-time 5 http://127.10.0.12/) || fail "no data plane"
+body=$(curl -sf --max-time 5 http://127.77.0.12/) || fail "no data plane"
 echo "$body" | grep -q "Served by web1" || fail "body: $body"
-echo "$body" | grep -q "Server IP: 10.10.0.12" || fail "body: $body"
+echo "$body" | grep -q "Server IP: 10.77.0.12" || fail "body: $body"
 
 os server list -f value -c Name | sort | tr '\n' ' ' | grep -q "web1 web2" ||
 	fail "server list"
@@ -51,7 +56,7 @@ fi
 # The pre-created port is unbound, not deleted.
 [ "$(os port show web1-port -f value -c device_id)" = "" ] ||
 	fail "port still bound"
-wait_for 5 sh -c '! curl -sf --max-time 1 http://127.10.0.12/ >/dev/null' ||
+wait_for 5 sh -c '! curl -sf --max-time 1 http://127.77.0.12/ >/dev/null' ||
 	fail "web1 process still serving"
 lv_stop
 echo "PASS"
