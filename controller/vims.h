@@ -12,9 +12,8 @@
 
 #include "diag.h"
 #include "model.h"
+#include "os_driver.h"
 #include "plan.h"
-
-struct os_driver;
 
 struct vim_conn {
 	const struct nfv_vim *cfg;
@@ -30,6 +29,7 @@ struct vim_set {
 	struct plan_observed_res *res; /* copies; strings borrowed */
 	size_t nres;
 	struct plan_observed obs;
+	struct os_driver_opts os_opts;
 };
 
 /* Opens drivers for every VIM registered in the repository (vims/): a

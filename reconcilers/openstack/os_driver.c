@@ -40,6 +40,8 @@ os_driver_new(const char *vim_name, const struct os_config *cfg,
 		d->opts.wait_timeout_ms = 300000;
 	if (d->opts.poll_ms <= 0)
 		d->opts.poll_ms = 250;
+	if (d->opts.page_size == 0)
+		d->opts.page_size = 1000;
 	r = os_session_new(cfg, NULL, &d->s, reterr);
 	if (r < 0) {
 		os_driver_free(d);
@@ -173,11 +175,89 @@ os_driver_decode(struct os_view *v, const struct os_list *l,
 	}
 }
 
+/*
+ * The path of the next page a list answer points to: Nova, Neutron and
+ * Octavia give "<collection>_links": [{"rel": "next", "href": URL}],
+ * Glance a top-level "next" path. NULL on the last page. Caller frees.
+ */
+static char *
+os_next_path(struct json_object *body, const char *collection)
+{
+	char key[64];
+	struct json_object *links, *next;
+	const char *href = NULL, *p;
+	size_t i;
+
+	snprintf(key, sizeof(key), "%s_links", collection);
+	if (json_object_object_get_ex(body, key, &links) &&
+	    json_object_is_type(links, json_type_array)) {
+		for (i = 0; i < json_object_array_length(links); i++) {
+			struct json_object *l =
+			    json_object_array_get_idx(links, i);
+			struct json_object *rel, *h;
+
+			if (json_object_object_get_ex(l, "rel", &rel) &&
+			    strcmp(json_object_get_string(rel), "next") == 0 &&
+			    json_object_object_get_ex(l, "href", &h))
+				href = json_object_get_string(h);
+		}
+	} else if (json_object_object_get_ex(body, "next", &next) &&
+	           json_object_is_type(next, json_type_string)) {
+		href = json_object_get_string(next);
+	}
+	if (!href)
+		return NULL;
+	/* Keep the path: the session joins it to the catalog endpoint. */
+	p = strstr(href, "://");
+	if (p) {
+		p = strchr(p + 3, '/');
+		if (!p)
+			return NULL;
+		href = p;
+	}
+	return xstrdup(href);
+}
+
+/* Follows next links after a first page, decoding each page. */
+static int
+os_driver_next_pages(struct os_driver *d, const struct os_list *l,
+                     const char *pool_id, struct json_object *first,
+                     struct diag *reterr)
+{
+	const char *coll = l ? l->collection : "members";
+	const char *service = l ? l->service : "load-balancer";
+	char *path = os_next_path(first, coll);
+	unsigned pages = 0;
+	int r = 0;
+
+	while (path && r == 0) {
+		struct json_object *body = NULL;
+
+		if (++pages > 100000) {
+			diag_error(reterr, NULL, "GET %s: too many pages",
+			           path);
+			r = -ELOOP;
+			break;
+		}
+		r = os_call(d, service, "GET", path, NULL, &body, reterr);
+		if (r == 0)
+			r = l ? os_driver_decode(&d->view, l, body, reterr)
+			      : os_view_add_members(&d->view, pool_id, body,
+			                            reterr);
+		free(path);
+		path = r == 0 ? os_next_path(body, coll) : NULL;
+		json_object_put(body);
+	}
+	free(path);
+	return r;
+}
+
 int
 os_driver_observe(struct os_driver *d, struct diag *reterr)
 {
 	struct os_request reqs[OS_NLISTS];
 	struct http_response resps[OS_NLISTS];
+	char *lpaths[OS_NLISTS];
 	struct os_request *mreqs = NULL;
 	struct http_response *mresps = NULL;
 	char **paths = NULL;
@@ -192,7 +272,10 @@ os_driver_observe(struct os_driver *d, struct diag *reterr)
 		memset(&reqs[i], 0, sizeof(reqs[i]));
 		reqs[i].service_type = os_lists[i].service;
 		reqs[i].method = "GET";
-		reqs[i].path = os_lists[i].path;
+		lpaths[i] = xasprintf("%s%climit=%u", os_lists[i].path,
+		                      strchr(os_lists[i].path, '?') ? '&' : '?',
+		                      d->opts.page_size);
+		reqs[i].path = lpaths[i];
 	}
 	/* One list per kind, all at once. Lists larger than a page are
 	 * not paginated yet: Nova and Neutron default to 1000 entries. */
@@ -203,6 +286,8 @@ os_driver_observe(struct os_driver *d, struct diag *reterr)
 		if (r == 0 && http_response_check(&resps[i], reterr) == 0 &&
 		    http_response_json(&resps[i], &body, reterr) == 0 &&
 		    os_driver_decode(&d->view, &os_lists[i], body, reterr) ==
+		        0 &&
+		    os_driver_next_pages(d, &os_lists[i], NULL, body, reterr) ==
 		        0) {
 			json_object_put(body);
 			continue;
@@ -210,8 +295,10 @@ os_driver_observe(struct os_driver *d, struct diag *reterr)
 		json_object_put(body);
 		ret = r < 0 ? r : -EPROTO;
 	}
-	for (i = 0; i < OS_NLISTS; i++)
+	for (i = 0; i < OS_NLISTS; i++) {
 		http_response_done(&resps[i]);
+		free(lpaths[i]);
+	}
 	if (ret < 0)
 		return ret;
 	/* Members: one list per pool of ours. */
@@ -223,8 +310,8 @@ os_driver_observe(struct os_driver *d, struct diag *reterr)
 		mreqs = xrealloc(mreqs, (npools + 1) * sizeof(*mreqs));
 		paths = xrealloc(paths, (npools + 1) * sizeof(*paths));
 		pool_ids = xrealloc(pool_ids, (npools + 1) * sizeof(*pool_ids));
-		paths[npools] =
-		    xasprintf("/v2/lbaas/pools/%s/members", p->obs.id);
+		paths[npools] = xasprintf("/v2/lbaas/pools/%s/members?limit=%u",
+		                          p->obs.id, d->opts.page_size);
 		pool_ids[npools] = p->obs.id;
 		memset(&mreqs[npools], 0, sizeof(*mreqs));
 		mreqs[npools].service_type = "load-balancer";
@@ -244,7 +331,9 @@ os_driver_observe(struct os_driver *d, struct diag *reterr)
 			    http_response_json(&mresps[i], &body, reterr) ==
 			        0 &&
 			    os_view_add_members(&d->view, pool_ids[i], body,
-			                        reterr) == 0) {
+			                        reterr) == 0 &&
+			    os_driver_next_pages(d, NULL, pool_ids[i], body,
+			                         reterr) == 0) {
 				json_object_put(body);
 				continue;
 			}

@@ -21,6 +21,7 @@ struct os_driver;
 struct os_driver_opts {
 	long wait_timeout_ms; /* per asynchronous wait; default 300 s */
 	long poll_ms;         /* first poll interval; default 250 ms */
+	unsigned page_size;   /* list page size (limit=); default 1000 */
 };
 
 /* Opens a driver for one VIM (cfg is copied). No network yet. */
