@@ -453,6 +453,25 @@ plan_observed_find(const struct plan_observed *obs, const struct plan_action *a)
 	return NULL;
 }
 
+/* The first of nfvsync's resources with o's identity: the one kept when a
+ * retried create left two behind. */
+static const struct plan_observed_res *
+plan_observed_first(const struct plan_observed *obs,
+                    const struct plan_observed_res *o)
+{
+	size_t i;
+
+	for (i = 0; i < obs->n; i++) {
+		const struct plan_observed_res *c = &obs->res[i];
+
+		if (c->managed && c->kind == o->kind &&
+		    strcmp(c->vim, o->vim) == 0 &&
+		    strcmp(c->name, o->name) == 0)
+			return c;
+	}
+	return o;
+}
+
 static bool
 plan_status_is(const struct plan_observed_res *o, const char *status)
 {
@@ -592,11 +611,13 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	for (i = obs->n; i > 0; i--) {
 		const struct plan_observed_res *o = &obs->res[i - 1];
 		struct plan_action *a;
+		bool dup;
 
 		if (!o->managed || !plan_observed_vim(obs, o->vim))
 			continue;
 		p->managed++;
-		if (plan_is_desired(desired, p, o))
+		dup = plan_observed_first(obs, o) != o;
+		if (!dup && plan_is_desired(desired, p, o))
 			continue;
 		p->actions =
 		    xrealloc(p->actions, (p->n + 1) * sizeof(*p->actions));
@@ -609,7 +630,9 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 		a->name = xstrdup(o->name);
 		a->id = o->id;
 		a->instance = -1;
-		a->reason = "no longer in the descriptors";
+		a->reason = dup ? "a duplicate: another resource of nfvsync's "
+		                  "has this name"
+		                : "no longer in the descriptors";
 		p->counts[PLAN_DELETE]++;
 		ndelete++;
 	}

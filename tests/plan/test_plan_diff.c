@@ -266,6 +266,29 @@ test_plan_prunes_an_extra_instance_draining_it_first(void **state)
 	plan_free(p);
 }
 
+/* A create retried after a lost answer can leave two servers of one name:
+ * the first is kept, the second deleted. */
+static void
+test_plan_deletes_a_duplicate_and_keeps_the_first(void **state)
+{
+	struct world *w = *state;
+	const struct plan_observed_res *orig =
+	    world_find(w, PLAN_SERVER, "symmetric-web-site1-web-VDU1-0");
+	struct plan_observed_res *o = &w->res[w->n++];
+	struct plan *p;
+
+	*o = *orig;
+	o->name = strdup(orig->name);
+	o->id = strdup("the-second-one");
+	o->spec_hash = strdup(orig->spec_hash);
+	p = world_plan(w, NULL, 0);
+	assert_int_equal(p->n, 1);
+	assert_int_equal(p->actions[0].op, PLAN_DELETE);
+	assert_string_equal(p->actions[0].id, "the-second-one");
+	assert_non_null(strstr(p->actions[0].reason, "duplicate"));
+	plan_free(p);
+}
+
 static void
 test_plan_never_touches_resources_nfvsync_does_not_own(void **state)
 {
@@ -358,6 +381,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_plan_prunes_an_extra_instance_draining_it_first,
 	        world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_plan_deletes_a_duplicate_and_keeps_the_first, world_setup,
+	        world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_plan_never_touches_resources_nfvsync_does_not_own,
 	        world_setup, world_teardown),
