@@ -352,6 +352,37 @@ haproxy_check(struct localvim *lv, struct haproxy_state *st)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EINVAL;
 }
 
+static char *haproxy_command(const char *sock, const char *cmd);
+
+/* The pid of the worker answering the stats socket, or 0. */
+static long
+haproxy_worker_pid(struct haproxy_state *st)
+{
+	char *info = haproxy_command(st->sock, "show info\n");
+	const char *p = info ? strstr(info, "\nPid: ") : NULL;
+	long pid = p ? strtol(p + 6, NULL, 10) : 0;
+
+	free(info);
+	return pid;
+}
+
+/* After SIGUSR2, waits (bounded) until a new worker answers, so that
+ * ACTIVE means the new configuration is the one serving. */
+static void
+haproxy_wait_reload(struct lv_obj *lb, struct haproxy_state *st, long old)
+{
+	double deadline = lv_now() + 3.0;
+
+	while (lv_now() < deadline && lb->pid > 0) {
+		struct timespec ts = {0, 10 * 1000 * 1000};
+		long pid = haproxy_worker_pid(st);
+
+		if (pid > 0 && pid != old)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* Waits (bounded) until every listener of lb accepts connections. */
 static void
 haproxy_wait_bound(struct localvim *lv, struct lv_obj *lb)
@@ -414,7 +445,11 @@ haproxy_apply(struct localvim *lv, struct lv_obj *lb)
 	st->stats = NULL;
 	st->stats_at = 0;
 	if (lb->pid > 0) {
+		long old = haproxy_worker_pid(st);
+
 		kill(lb->pid, SIGUSR2);
+		if (old > 0)
+			haproxy_wait_reload(lb, st, old);
 	} else {
 		char *argv[] = {lv->cfg.haproxy, "-W", "-f", st->cfg, NULL};
 
@@ -442,7 +477,7 @@ haproxy_stop(struct localvim *lv, struct lv_obj *lb)
 }
 
 static char *
-haproxy_show_stat(const char *sock)
+haproxy_command(const char *sock, const char *cmd)
 {
 	struct sockaddr_un sun;
 	struct strbuf sb = STRBUF_INIT;
@@ -462,7 +497,7 @@ haproxy_show_stat(const char *sock)
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
-	    write(fd, "show stat\n", 10) != 10) {
+	    write(fd, cmd, strlen(cmd)) != (ssize_t)strlen(cmd)) {
 		close(fd);
 		return NULL;
 	}
@@ -485,7 +520,7 @@ haproxy_member_status(struct localvim *lv, struct lv_obj *lb,
 		return NULL;
 	if (st->stats == NULL || lv_now() - st->stats_at > 0.2) {
 		free(st->stats);
-		st->stats = haproxy_show_stat(st->sock);
+		st->stats = haproxy_command(st->sock, "show stat\n");
 		st->stats_at = lv_now();
 	}
 	if (st->stats == NULL)

@@ -54,11 +54,6 @@ http_match(const struct http_req *req, const char *method, const char *pattern)
 	return i == req->nseg;
 }
 
-struct http_hdr_find {
-	const char *name;
-	const char *value;
-};
-
 const char *
 http_header(const struct http_req *req, const char *name)
 {

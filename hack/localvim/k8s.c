@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1179,6 +1180,240 @@ k8s_status_ok(struct http_req *req, struct lv_obj *o, const char *kind)
 	http_reply_json(req, 200, s);
 }
 
+/* ------------------------------------------------- Table (kubectl get) */
+
+static bool
+k8s_wants_table(const struct http_req *req)
+{
+	const char *accept = http_header(req, "Accept");
+
+	return accept != NULL && strstr(accept, "as=Table") != NULL;
+}
+
+static char *
+k8s_age(struct json_object *obj)
+{
+	const char *ts =
+	    lv_json_str(lv_json_get(obj, "metadata"), "creationTimestamp");
+	struct tm tm;
+	long age;
+
+	memset(&tm, 0, sizeof(tm));
+	if (ts == NULL || strptime(ts, "%Y-%m-%dT%H:%M:%SZ", &tm) == NULL)
+		return xstrdup("<unknown>");
+	age = (long)(time(NULL) - timegm(&tm));
+	if (age < 0)
+		age = 0;
+	if (age < 120)
+		return xasprintf("%lds", age);
+	if (age < 7200)
+		return xasprintf("%ldm", age / 60);
+	if (age < 172800)
+		return xasprintf("%ldh", age / 3600);
+	return xasprintf("%ldd", age / 86400);
+}
+
+static void
+k8s_col(struct json_object *cols, const char *name, const char *type,
+        int priority)
+{
+	struct json_object *c = json_object_new_object();
+
+	lv_json_set_str(c, "name", name);
+	lv_json_set_str(c, "type", type);
+	lv_json_set_str(c, "format", strcmp(name, "Name") == 0 ? "name" : "");
+	lv_json_set_str(c, "description", "");
+	lv_json_set_int(c, "priority", priority);
+	json_object_array_add(cols, c);
+}
+
+static void
+k8s_cell_str(struct json_object *cells, const char *s)
+{
+	json_object_array_add(cells, json_object_new_string(s ? s : ""));
+}
+
+static void k8s_cell_fmt(struct json_object *cells, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+k8s_cell_fmt(struct json_object *cells, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	strbuf_vprintf(&sb, fmt, ap);
+	va_end(ap);
+	k8s_cell_str(cells, strbuf_str(&sb));
+	strbuf_done(&sb);
+}
+
+/* The columns kubectl prints for res and one row of cells for obj. */
+static void
+k8s_table_row(const struct k8s_res *res, struct json_object *obj,
+              struct json_object *cols, struct json_object *cells)
+{
+	struct json_object *spec = lv_json_get(obj, "spec");
+	struct json_object *st = lv_json_get(obj, "status");
+	const char *plural = res->plural;
+	char *age = k8s_age(obj);
+
+	if (cols)
+		k8s_col(cols, "Name", "string", 0);
+	k8s_cell_str(cells, lv_json_str(lv_json_get(obj, "metadata"), "name"));
+	if (strcmp(plural, "deployments") == 0) {
+		if (cols) {
+			k8s_col(cols, "Ready", "string", 0);
+			k8s_col(cols, "Up-to-date", "integer", 0);
+			k8s_col(cols, "Available", "integer", 0);
+		}
+		k8s_cell_fmt(cells, "%lld/%lld",
+		             (long long)lv_json_int(st, "readyReplicas", 0),
+		             (long long)lv_json_int(spec, "replicas", 1));
+		json_object_array_add(cells, json_object_new_int64(lv_json_int(
+		                                 st, "updatedReplicas", 0)));
+		json_object_array_add(cells, json_object_new_int64(lv_json_int(
+		                                 st, "availableReplicas", 0)));
+	} else if (strcmp(plural, "pods") == 0) {
+		struct json_object *cs = json_object_array_get_idx(
+		    lv_json_get(st, "containerStatuses"), 0);
+
+		if (cols) {
+			k8s_col(cols, "Ready", "string", 0);
+			k8s_col(cols, "Status", "string", 0);
+			k8s_col(cols, "Restarts", "string", 0);
+		}
+		k8s_cell_fmt(cells, "%d/1",
+		             lv_json_bool(cs, "ready", false) ? 1 : 0);
+		k8s_cell_str(cells, lv_json_str(st, "phase")
+		                        ? lv_json_str(st, "phase")
+		                        : "Pending");
+		k8s_cell_fmt(cells, "%lld",
+		             (long long)lv_json_int(cs, "restartCount", 0));
+	} else if (strcmp(plural, "services") == 0) {
+		struct json_object *ports = lv_json_get(spec, "ports");
+		struct strbuf sb = STRBUF_INIT;
+		size_t i, n = ports ? json_object_array_length(ports) : 0;
+
+		if (cols) {
+			k8s_col(cols, "Type", "string", 0);
+			k8s_col(cols, "Cluster-IP", "string", 0);
+			k8s_col(cols, "External-IP", "string", 0);
+			k8s_col(cols, "Port(s)", "string", 0);
+		}
+		for (i = 0; i < n; i++) {
+			struct json_object *pt =
+			    json_object_array_get_idx(ports, i);
+
+			strbuf_printf(&sb, "%s%lld", i ? "," : "",
+			              (long long)lv_json_int(pt, "port", 0));
+			if (lv_json_get(pt, "nodePort"))
+				strbuf_printf(
+				    &sb, ":%lld",
+				    (long long)lv_json_int(pt, "nodePort", 0));
+			strbuf_printf(&sb, "/%s", lv_json_str(pt, "protocol"));
+		}
+		k8s_cell_str(cells, lv_json_str(spec, "type"));
+		k8s_cell_str(cells, lv_json_str(spec, "clusterIP"));
+		k8s_cell_str(cells, "<none>");
+		k8s_cell_str(cells, n ? strbuf_str(&sb) : "<none>");
+		strbuf_done(&sb);
+	} else if (strcmp(plural, "endpointslices") == 0) {
+		struct json_object *eps = lv_json_get(obj, "endpoints");
+		struct strbuf sb = STRBUF_INIT;
+		size_t i, n = eps ? json_object_array_length(eps) : 0;
+
+		if (cols) {
+			k8s_col(cols, "AddressType", "string", 0);
+			k8s_col(cols, "Ports", "string", 0);
+			k8s_col(cols, "Endpoints", "string", 0);
+		}
+		for (i = 0; i < n; i++)
+			strbuf_printf(
+			    &sb, "%s%s", i ? "," : "",
+			    json_object_get_string(json_object_array_get_idx(
+			        lv_json_get(json_object_array_get_idx(eps, i),
+			                    "addresses"),
+			        0)));
+		k8s_cell_str(cells, lv_json_str(obj, "addressType"));
+		k8s_cell_fmt(
+		    cells, "%lld",
+		    (long long)lv_json_int(
+		        json_object_array_get_idx(lv_json_get(obj, "ports"), 0),
+		        "port", 0));
+		k8s_cell_str(cells, n ? strbuf_str(&sb) : "<unset>");
+		strbuf_done(&sb);
+	} else if (strcmp(plural, "namespaces") == 0) {
+		if (cols)
+			k8s_col(cols, "Status", "string", 0);
+		k8s_cell_str(cells, lv_json_str(st, "phase"));
+	}
+	if (cols)
+		k8s_col(cols, "Age", "string", 0);
+	k8s_cell_str(cells, age);
+	free(age);
+	if (strcmp(plural, "pods") == 0) {
+		if (cols) {
+			k8s_col(cols, "IP", "string", 1);
+			k8s_col(cols, "Node", "string", 1);
+		}
+		k8s_cell_str(cells, lv_json_str(st, "podIP"));
+		k8s_cell_str(cells, lv_json_str(spec, "nodeName"));
+	}
+}
+
+/* Replies a meta.k8s.io/v1 Table of items (consumed). */
+static void
+k8s_table(struct localvim *lv, struct http_req *req, const struct k8s_res *res,
+          struct json_object *items, const char *cont)
+{
+	struct json_object *t = json_object_new_object(), *cols, *rows, *meta;
+	size_t i, n = json_object_array_length(items);
+	char rv[32];
+
+	lv_json_set_str(t, "kind", "Table");
+	lv_json_set_str(t, "apiVersion", "meta.k8s.io/v1");
+	meta = json_object_new_object();
+	snprintf(rv, sizeof(rv), "%llu", lv->k8s_rv);
+	lv_json_set_str(meta, "resourceVersion", rv);
+	if (cont != NULL)
+		lv_json_set_str(meta, "continue", cont);
+	json_object_object_add(t, "metadata", meta);
+	cols = json_object_new_array();
+	rows = json_object_new_array();
+	if (n == 0) {
+		struct json_object *dummy = json_object_new_object();
+		struct json_object *cells = json_object_new_array();
+
+		json_object_object_add(dummy, "metadata",
+		                       json_object_new_object());
+		k8s_table_row(res, dummy, cols, cells);
+		json_object_put(cells);
+		json_object_put(dummy);
+	}
+	for (i = 0; i < n; i++) {
+		struct json_object *obj = json_object_array_get_idx(items, i);
+		struct json_object *row = json_object_new_object();
+		struct json_object *cells = json_object_new_array();
+		struct json_object *pom = json_object_new_object();
+
+		k8s_table_row(res, obj, i == 0 ? cols : NULL, cells);
+		json_object_object_add(row, "cells", cells);
+		lv_json_set_str(pom, "kind", "PartialObjectMetadata");
+		lv_json_set_str(pom, "apiVersion", "meta.k8s.io/v1");
+		json_object_object_add(
+		    pom, "metadata",
+		    lv_json_copy(lv_json_get(obj, "metadata")));
+		json_object_object_add(row, "object", pom);
+		json_object_array_add(rows, row);
+	}
+	json_object_object_add(t, "columnDefinitions", cols);
+	json_object_object_add(t, "rows", rows);
+	json_object_put(items);
+	http_reply_json(req, 200, t);
+}
+
 static void
 k8s_list(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 {
@@ -1242,6 +1477,16 @@ k8s_list(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 			json_object_put(items);
 			items = page;
 		}
+	}
+	if (k8s_wants_table(req)) {
+		char *cont = lv_json_str(out, "continue-offset")
+		                 ? xstrdup(lv_json_str(out, "continue-offset"))
+		                 : NULL;
+
+		json_object_put(out);
+		k8s_table(lv, req, p->res, items, cont);
+		free(cont);
+		return;
 	}
 	k8s_api_version(p->res, av);
 	snprintf(kind, sizeof(kind), "%sList", p->res->kind);
@@ -1527,7 +1772,12 @@ k8s_object(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 		           p->name);
 		return;
 	}
-	if (strcmp(m, "GET") == 0) {
+	if (strcmp(m, "GET") == 0 && k8s_wants_table(req)) {
+		struct json_object *one = json_object_new_array();
+
+		json_object_array_add(one, k8s_render(o, p->res));
+		k8s_table(lv, req, p->res, one, NULL);
+	} else if (strcmp(m, "GET") == 0) {
 		http_reply_json(req, 200, k8s_render(o, p->res));
 	} else if (strcmp(m, "DELETE") == 0) {
 		char kind[64];

@@ -158,6 +158,8 @@ query_match(const struct query *q, struct json_object *obj,
 
 	for (i = 0; i < q->n; i++) {
 		const char *key = q->v[i].key, *val = q->v[i].val;
+
+		/* Tag filters first; they may repeat and are AND-ed. */
 		struct json_object *attr;
 		bool any = false;
 
@@ -190,7 +192,6 @@ query_match(const struct query *q, struct json_object *obj,
 			if (strcmp(q->v[j].key, key) == 0 &&
 			    query_value_eq(key, q->v[j].val, attr, flags))
 				any = true;
-		(void)val;
 		if (!any)
 			return false;
 	}

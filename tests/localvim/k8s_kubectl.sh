@@ -56,6 +56,8 @@ k get namespace default -o name | grep -q namespace/default || fail "ns"
 k get ns kube-system >/dev/null || fail "kube-system"
 k apply --server-side -f "$manifest" || fail "apply"
 wait_for 10 ready 2 || fail "2 replicas never ready"
+# kubectl's table (server-side Table rendering).
+k get deploy web | grep -Eq '^web +2/2 +2 +2 ' || fail "table: $(k get deploy)"
 wait_for 10 sh -c "[ \$(kubectl get endpointslices -l \
 	kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[*].addresses[0]}' |
 	wc -w) = 2 ]" || fail "endpointslice"

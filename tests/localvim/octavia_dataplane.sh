@@ -79,6 +79,38 @@ wait_for 10 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 	show lb1 -f value -c provisioning_status)\" = ACTIVE ]" ||
 	fail "lb never ACTIVE again"
 
+# Batch member update (what nfvsync uses): the listed set replaces the
+# pool's members, matched by address + protocol_port.
+p1_id=$(os loadbalancer pool show p1 -f value -c id)
+batch() {
+	curl -s -o /dev/null -w '%{http_code}' -X PUT \
+		-H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
+		-d "{\"members\":[$1]}" "$lb_url/v2/lbaas/pools/$p1_id/members"
+}
+lb_active() {
+	wait_for 10 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
+		show lb1 -f value -c provisioning_status)\" = ACTIVE ]"
+}
+[ "$(batch '{"address":"10.78.0.12","protocol_port":80}')" = 202 ] ||
+	fail "batch update"
+lb_active || fail "batch never ACTIVE"
+[ "$(os loadbalancer member list p1 -f value -c address)" = 10.78.0.12 ] ||
+	fail "batch did not remove web2"
+out=$(spread 10)
+echo "$out" | grep -Eq '^ *10 Served by web1$' || fail "after batch: $out"
+[ "$(batch '{"address":"10.78.0.12","protocol_port":80},
+	{"address":"10.78.0.13","protocol_port":80}')" = 202 ] ||
+	fail "batch restore"
+lb_active || fail "batch restore never ACTIVE"
+m1=$(os loadbalancer member list p1 -f value -c id -c address |
+	awk '$2 == "10.78.0.12" { print $1 }')
+m2=$(os loadbalancer member list p1 -f value -c id -c address |
+	awk '$2 == "10.78.0.13" { print $1 }')
+[ -n "$m1" ] && [ -n "$m2" ] || fail "batch restore lost a member"
+wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
+	member show p1 $m2 -f value -c operating_status)\" = ONLINE ]" ||
+	fail "restored member never ONLINE"
+
 # L7: /site1-web2... goes to a pool holding only web2.
 os loadbalancer pool create --name p2 --lb-algorithm ROUND_ROBIN \
 	--loadbalancer lb1 --protocol HTTP --wait >/dev/null || fail "pool 2"
