@@ -136,6 +136,8 @@ plan_owner(struct plan_action *a, const struct nfv_vnf *vnf,
 {
 	a->vnf = vnf->name;
 	a->vdu = vdu ? vdu->name : NULL;
+	a->model_vnf = vnf;
+	a->model_vdu = vdu;
 	a->instance = instance;
 }
 

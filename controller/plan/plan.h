@@ -59,6 +59,10 @@ struct plan_action {
 	char *name;      /* deterministic VIM-side name */
 	const char *vnf; /* owner, when the resource belongs to a VNF */
 	const char *vdu;
+	/* The same owner in the model, for drivers that build manifests
+	 * from it (borrowed from the plan's model; NULL for deletes). */
+	const struct nfv_vnf *model_vnf;
+	const struct nfv_vdu *model_vdu;
 	int instance; /* -1 when not per instance */
 	struct plan_attr *attrs;
 	size_t nattrs;
