@@ -279,6 +279,107 @@ plan_member(struct plan *p, const struct nfv_service *s,
 	free(addr);
 }
 
+static bool plan_observed_vim(const struct plan_observed *obs, const char *vim);
+
+/* Label values are sanitised by drivers; compare names the same way. */
+static bool
+plan_same_name(const char *a, const char *b)
+{
+	char *x = plan_dns_name(a), *y = plan_dns_name(b);
+	bool same = strcmp(x, y) == 0;
+
+	free(x);
+	free(y);
+	return same;
+}
+
+static int
+plan_endpoint_cmp(const void *a, const void *b)
+{
+	const struct plan_endpoint *const *x = a, *const *y = b;
+
+	return strcmp((*x)->pod, (*y)->pod);
+}
+
+/* The ready pods of a containerised VDU, sorted by pod name (the order
+ * that gives L7 routes their "instance" numbers). Caller frees. */
+static size_t
+plan_pods(const struct plan *p, const struct nfv_service *s,
+          const struct nfv_vnf *vnf, const struct nfv_vdu *vdu,
+          const struct plan_endpoint ***ret)
+{
+	const struct plan_observed *obs = p->obs;
+	const struct plan_endpoint **v = NULL;
+	size_t n = 0, i;
+
+	for (i = 0; obs && i < obs->nendpoints; i++) {
+		const struct plan_endpoint *e = &obs->endpoints[i];
+
+		if (strcmp(e->vim, vnf->vim) != 0 ||
+		    !plan_same_name(e->service, s->name) ||
+		    !plan_same_name(e->vnf, vnf->name) ||
+		    !plan_same_name(e->vdu, vdu->name))
+			continue;
+		v = xrealloc(v, (n + 1) * sizeof(*v));
+		v[n++] = e;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), plan_endpoint_cmp);
+	*ret = v;
+	return n;
+}
+
+/*
+ * The members of one VDU in a pool: one per instance for VMs (their fixed
+ * addresses), one per ready pod for containers once their VIM has been
+ * observed (named after the pod, so the pool follows pods as they come and
+ * go), placeholders when planning offline. instance >= 0 picks just one
+ * (an L7 route).
+ */
+static void
+plan_vdu_members(struct plan *p, const struct nfv_service *s,
+                 const struct nfv_balancer *lb, const char *pool,
+                 const struct nfv_vnf *vnf, const struct nfv_vdu *vdu,
+                 int instance)
+{
+	const struct plan_endpoint **pods;
+	size_t npods, k;
+	int i;
+
+	if (vdu->kind == NFV_VDU_CONTAINER && p->obs &&
+	    !plan_observed_vim(p->obs, vnf->vim)) {
+		/* Its pods are unknown: leave its members as they are. */
+		p->keep = xrealloc(p->keep, (p->nkeep + 1) * sizeof(*p->keep));
+		p->keep[p->nkeep++] =
+		    xasprintf("%s-%s-%s-", pool, vnf->name, vdu->name);
+		return;
+	}
+	if (vdu->kind == NFV_VDU_VM || !p->obs) {
+		for (i = 0; i < vdu->instances; i++) {
+			if (instance < 0 || instance == i)
+				plan_member(p, s, lb, pool, vnf, vdu, i);
+		}
+		return;
+	}
+	npods = plan_pods(p, s, vnf, vdu, &pods);
+	for (k = 0; k < npods; k++) {
+		struct plan_action *a;
+
+		if (instance >= 0 && (size_t)instance != k)
+			continue;
+		a = plan_add(p, PLAN_MEMBER, s, lb->vim,
+		             xasprintf("%s-%s-%s-%s", pool, vnf->name,
+		                       vdu->name, pods[k]->pod));
+		plan_owner(a, vnf, vdu, (int)k);
+		plan_attr(a, "pool", "%s", pool);
+		plan_attr(a, "address", "%s", pods[k]->address);
+		plan_attr(a, "port", "%d", lb->member_port);
+		plan_attr(a, "runs_on", "%s", vnf->vim);
+		plan_attr(a, "pod", "%s", pods[k]->pod);
+	}
+	free(pods);
+}
+
 static void
 plan_pool(struct plan *p, const struct nfv_service *s,
           const struct nfv_balancer *lb, const char *name, const char *base,
@@ -309,7 +410,6 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 	char *pool = xasprintf("%s-pool", base);
 	struct plan_action *a;
 	size_t m, v, r;
-	int i;
 
 	a = plan_add(p, PLAN_LOADBALANCER, s, lb->vim, xstrdup(base));
 	plan_attr(a, "vip", "%s", lb->vip_address ? lb->vip_address : "(any)");
@@ -323,11 +423,9 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 	for (m = 0; m < lb->nmembers; m++) {
 		const struct nfv_vnf *vnf = nfv_service_vnf(s, lb->members[m]);
 
-		for (v = 0; vnf && v < vnf->nvdus; v++) {
-			for (i = 0; i < vnf->vdus[v].instances; i++)
-				plan_member(p, s, lb, pool, vnf, &vnf->vdus[v],
-				            i);
-		}
+		for (v = 0; vnf && v < vnf->nvdus; v++)
+			plan_vdu_members(p, s, lb, pool, vnf, &vnf->vdus[v],
+			                 -1);
 	}
 	if (lb->has_health_monitor) {
 		a = plan_add(p, PLAN_HEALTH_MONITOR, s, lb->vim,
@@ -352,7 +450,8 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 		/* An instance the scaling policy does not run yet gets no
 		 * member: the route answers 503 until it exists. */
 		if (vdu && rule->instance < vdu->instances)
-			plan_member(p, s, lb, route, vnf, vdu, rule->instance);
+			plan_vdu_members(p, s, lb, route, vnf, vdu,
+			                 rule->instance);
 		a = plan_add(p, PLAN_L7_POLICY, s, lb->vim, xstrdup(route));
 		plan_attr(a, "listener", "%s", listener);
 		plan_attr(a, "pool", "%s", route);
@@ -544,6 +643,19 @@ plan_is_desired(const struct plan *desired, const struct plan *p,
 	return false;
 }
 
+static bool
+plan_kept(const struct plan *desired, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < desired->nkeep; i++) {
+		if (strncmp(name, desired->keep[i], strlen(desired->keep[i])) ==
+		    0)
+			return true;
+	}
+	return false;
+}
+
 /* Deletes run in reverse dependency order (l7 policies ... ports), so a
  * member always leaves its pool before its server is deleted. Stable. */
 static void
@@ -584,7 +696,7 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	static const struct plan_opts defaults = {0.5, false};
 	struct plan *desired = xcalloc(1, sizeof(*desired));
 	struct plan *p = xcalloc(1, sizeof(*p));
-	static const struct plan_observed empty = {NULL, 0, NULL, 0};
+	static const struct plan_observed empty = {NULL, 0, NULL, 0, NULL, 0};
 	size_t i, ndelete = 0;
 
 	if (!opts)
@@ -593,6 +705,7 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	p->offline = obs == NULL;
 	if (!obs)
 		obs = &empty;
+	desired->obs = p->offline ? NULL : obs;
 	plan_desired(desired, m);
 	/* Creates, changes and repairs, in apply order. */
 	for (i = 0; i < desired->n; i++) {
@@ -618,6 +731,8 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 		if (!o->managed || !plan_observed_vim(obs, o->vim))
 			continue;
 		p->managed++;
+		if (o->kind == PLAN_MEMBER && plan_kept(desired, o->name))
+			continue;
 		dup = plan_observed_first(obs, o) != o;
 		if (!dup && plan_is_desired(desired, p, o))
 			continue;
@@ -640,6 +755,9 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	}
 	for (i = 0; i < desired->n; i++)
 		plan_action_done(&desired->actions[i]);
+	for (i = 0; i < desired->nkeep; i++)
+		free(desired->keep[i]);
+	free(desired->keep);
 	free(desired->actions);
 	free(desired);
 	plan_order_deletes(p);

@@ -83,11 +83,24 @@ struct plan_observed_res {
 	bool managed;          /* tagged managed-by=nfvsync */
 };
 
+/* A ready pod of a containerised VDU, by the labels its driver reads. */
+struct plan_endpoint {
+	const char *vim;
+	const char *service;
+	const char *vnf;
+	const char *vdu;
+	const char *pod;     /* pod name */
+	const char *address; /* pod IP */
+};
+
 struct plan_observed {
 	const struct plan_observed_res *res;
 	size_t n;
 	const char *const *vims; /* VIMs observed; others are left alone */
 	size_t nvims;
+	/* Ready pods: the pool members of containerised VDUs. */
+	const struct plan_endpoint *endpoints;
+	size_t nendpoints;
 };
 
 struct plan_opts {
@@ -105,6 +118,11 @@ struct plan {
 	size_t counts[PLAN_OP_MAX];
 	size_t managed; /* managed resources observed */
 	bool offline;   /* no VIM was observed: planned against empty VIMs */
+	const struct plan_observed *obs; /* while building; NULL after */
+	/* Members of pods on VIMs that were not observed: neither planned
+	 * nor pruned (name prefixes). */
+	char **keep;
+	size_t nkeep;
 };
 
 const char *plan_op_name(enum plan_op op);

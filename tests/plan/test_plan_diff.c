@@ -25,6 +25,7 @@ struct world {
 	size_t n;
 	size_t ndesired; /* resources of the offline plan */
 	const char *vims[2];
+	struct plan_endpoint pods[2];
 	struct plan_observed obs;
 };
 
@@ -39,7 +40,20 @@ world_setup(void **state)
 
 	diag_init(&d);
 	assert_int_equal(nfv_repo_load(&path, 1, NULL, &w->repo, &d), 0);
-	assert_int_equal(plan_build(&w->repo->model, NULL, NULL, &p, &d), 0);
+	/* Both VIMs observed, empty but for site2's two ready pods. */
+	w->vims[0] = "site1";
+	w->vims[1] = "site2";
+	w->pods[0] =
+	    (struct plan_endpoint){"site2", "symmetric-web", "site2-web",
+	                           "VDU1",  "web-pod-a",     "10.244.0.5"};
+	w->pods[1] =
+	    (struct plan_endpoint){"site2", "symmetric-web", "site2-web",
+	                           "VDU1",  "web-pod-b",     "10.244.0.6"};
+	w->obs.vims = w->vims;
+	w->obs.nvims = 2;
+	w->obs.endpoints = w->pods;
+	w->obs.nendpoints = 2;
+	assert_int_equal(plan_build(&w->repo->model, &w->obs, NULL, &p, &d), 0);
 	w->res = calloc(p->n + 8, sizeof(*w->res));
 	for (i = 0; i < p->n; i++) {
 		struct plan_observed_res *o = &w->res[w->n++];
@@ -56,12 +70,8 @@ world_setup(void **state)
 	w->ndesired = w->n;
 	plan_free(p);
 	diag_done(&d);
-	w->vims[0] = "site1";
-	w->vims[1] = "site2";
 	w->obs.res = w->res;
 	w->obs.n = w->n;
-	w->obs.vims = w->vims;
-	w->obs.nvims = 2;
 	*state = w;
 	return 0;
 }
@@ -266,6 +276,37 @@ test_plan_prunes_an_extra_instance_draining_it_first(void **state)
 	plan_free(p);
 }
 
+/* The pool follows the pods: a replaced pod's member goes (drained before
+ * anything else), the new pod's member comes, named after the pod. */
+static void
+test_plan_pool_follows_pods(void **state)
+{
+	struct world *w = *state;
+	struct plan *p;
+	size_t i, creates = 0, deletes = 0;
+
+	w->pods[1].pod = "web-pod-c";
+	w->pods[1].address = "10.244.0.7";
+	p = world_plan(w, NULL, 0);
+	for (i = 0; i < p->n; i++) {
+		assert_int_equal(p->actions[i].kind, PLAN_MEMBER);
+		if (p->actions[i].op == PLAN_CREATE) {
+			assert_non_null(
+			    strstr(p->actions[i].name, "web-pod-c"));
+			creates++;
+		} else {
+			assert_int_equal(p->actions[i].op, PLAN_DELETE);
+			assert_non_null(
+			    strstr(p->actions[i].name, "web-pod-b"));
+			deletes++;
+		}
+	}
+	/* The main pool, and the route to instance 1 (the second pod). */
+	assert_int_equal(creates, 2);
+	assert_int_equal(deletes, 2);
+	plan_free(p);
+}
+
 /* A create retried after a lost answer can leave two servers of one name:
  * the first is kept, the second deleted. */
 static void
@@ -381,6 +422,8 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_plan_prunes_an_extra_instance_draining_it_first,
 	        world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(test_plan_pool_follows_pods,
+	                                    world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_plan_deletes_a_duplicate_and_keeps_the_first, world_setup,
 	        world_teardown),
