@@ -37,6 +37,56 @@ apply_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+struct apply_stats {
+	size_t done;
+	size_t failed;
+	size_t skipped;
+};
+
+/* Carries out plan's actions in order (members_only: pool members only),
+ * printing one line each and the errors of those that fail. */
+static void
+apply_run(struct vim_set *vims, const struct plan *plan, bool members_only,
+          struct apply_stats *st)
+{
+	struct diag d;
+	size_t i, k;
+
+	diag_init(&d);
+	for (i = 0; i < plan->n; i++) {
+		const struct plan_action *a = &plan->actions[i];
+		double t = apply_now();
+		int r;
+
+		if (members_only && a->kind != PLAN_MEMBER)
+			continue;
+		printf("%s %s %s on %s ... ", plan_op_name(a->op),
+		       plan_kind_name(a->kind), a->name, a->vim);
+		fflush(stdout);
+		r = vim_set_apply(vims, a, &d);
+		if (r == 0) {
+			printf("done (%.1f s)\n", apply_now() - t);
+			st->done++;
+		} else {
+			/* -EAGAIN: a pod member whose address is not known. */
+			bool skip = r == -ENOTSUP || r == -EAGAIN;
+
+			printf("%s\n", skip ? "skipped" : "failed");
+			if (skip)
+				st->skipped++;
+			else
+				st->failed++;
+			for (k = 0; k < d.n; k++) {
+				char *msg = diag_entry_format(&d.entries[k]);
+
+				printf("    %s\n", msg);
+				free(msg);
+			}
+		}
+		diag_done(&d);
+	}
+}
+
 static bool
 apply_confirm(void)
 {
@@ -63,7 +113,8 @@ cmd_apply(int argc, char **argv)
 	struct plan *plan = NULL;
 	struct diag d;
 	char *text = NULL;
-	size_t i, done = 0, failed = 0, skipped = 0;
+	struct apply_stats st = {0, 0, 0};
+	size_t done = 0, failed = 0, skipped = 0;
 	double t0 = apply_now();
 	int r, rc = CLI_EXIT_ERROR;
 
@@ -92,32 +143,31 @@ cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	printf("\n");
-	for (i = 0; i < plan->n; i++) {
-		const struct plan_action *a = &plan->actions[i];
-		double t = apply_now();
+	apply_run(&vims, plan, false, &st);
+	/*
+	 * Pods that the plan's Deployments started are pool members the plan
+	 * could not know of: read the VIMs again and add those (members only;
+	 * anything else that changed meanwhile waits for the next apply).
+	 */
+	if (st.failed == 0 && st.done > 0) {
+		struct plan *next = NULL;
 
-		printf("%s %s %s on %s ... ", plan_op_name(a->op),
-		       plan_kind_name(a->kind), a->name, a->vim);
-		fflush(stdout);
-		r = vim_set_apply(&vims, a, &d);
-		if (r == 0) {
-			printf("done (%.1f s)\n", apply_now() - t);
-			done++;
-		} else {
-			printf("%s\n", r == -ENOTSUP ? "skipped" : "failed");
-			if (r == -ENOTSUP)
-				skipped++;
-			else
-				failed++;
-			for (size_t k = 0; k < d.n; k++) {
-				char *msg = diag_entry_format(&d.entries[k]);
-
-				printf("    %s\n", msg);
-				free(msg);
-			}
+		diag_init(&d);
+		if (vim_set_observe(&vims, &d) == 0 &&
+		    plan_build(&repo->model, &vims.obs, NULL, &next, &d) == 0 &&
+		    next->n > 0) {
+			printf(
+			    "\nThe VIMs moved on (new pods): following up.\n");
+			st.skipped = 0;
+			apply_run(&vims, next, true, &st);
 		}
+		diag_print(&d, stderr);
 		diag_done(&d);
+		plan_free(next);
 	}
+	done = st.done;
+	failed = st.failed;
+	skipped = st.skipped;
 	printf("\nApply: %zu done, %zu failed, %zu skipped in %.1f s (%llu VIM "
 	       "requests).\n",
 	       done, failed, skipped, apply_now() - t0,
