@@ -65,6 +65,7 @@ static struct nfv_vdu web_vdu = {
 static struct nfv_vdu auto_vdu = {
     .name = "auto",
     .kind = NFV_VDU_CONTAINER,
+    .namespace = "kube-public", /* not the VIM's */
     .instances = 1,
     .min_instances = 1,
     .max_instances = 4,
@@ -284,6 +285,22 @@ test_k8s_localvim_creates_observes_scales_and_deletes(void **state)
 	v = k8s_driver_view(d);
 	assert_int_equal(ready_endpoints(v, "web-vdu"), 3);
 	assert_string_equal(find(v, PLAN_DEPLOYMENT, name)->spec_hash, "3333");
+	/* In pages of one: 1 deployment, 1 service, no HPA (1 request each),
+	 * 3 pods (3 requests). */
+	{
+		struct k8s_driver_opts o = {
+		    .wait_timeout_ms = 30000, .poll_ms = 50, .page_size = 1};
+
+		k8s_driver_set_opts(d, &o);
+		before = k8s_driver_requests(d);
+		observe_ok(d);
+		assert_int_equal(k8s_driver_requests(d) - before, 6);
+		assert_int_equal(k8s_driver_view(d)->n, 2);
+		assert_int_equal(ready_endpoints(k8s_driver_view(d), "web-vdu"),
+		                 3);
+		o.page_size = 0;
+		k8s_driver_set_opts(d, &o);
+	}
 
 	/* Scaled by hand: drift, seen as a missing spec hash. */
 	assert_int_equal(raw("PATCH",
@@ -342,7 +359,7 @@ test_k8s_localvim_creates_observes_scales_and_deletes(void **state)
 
 		assert_int_equal(
 		    raw("GET",
-		        "/apis/autoscaling/v2/namespaces/default/"
+		        "/apis/autoscaling/v2/namespaces/kube-public/"
 		        "horizontalpodautoscalers/ns-site2-web-vnf-auto",
 		        "application/json", NULL, &hpa),
 		    200);
@@ -351,12 +368,19 @@ test_k8s_localvim_creates_observes_scales_and_deletes(void **state)
 		assert_int_equal(json_object_get_int(f), 4);
 		json_object_put(hpa);
 	}
+	/* Two namespaces now (the VIM's and the one the apply used): one list
+	 * per kind in each. */
+	before = k8s_driver_requests(d);
 	observe_ok(d);
+	assert_int_equal(k8s_driver_requests(d) - before, 8);
 	v = k8s_driver_view(d);
 	assert_int_equal(v->n, 4);
 	r = find(v, PLAN_AUTOSCALER, aname);
 	assert_non_null(r);
 	assert_string_equal(r->spec_hash, "5555");
+	assert_string_equal(
+	    v->ns[k8s_view_find(v, PLAN_AUTOSCALER, aname, NULL)],
+	    "kube-public");
 	assert_int_equal(ready_endpoints(v, "auto"), 1);
 
 	/* Delete everything (the planner gives name and uid only). */
