@@ -369,12 +369,13 @@ k8s_request_init(struct k8s_driver *d, struct http_request *req,
 /*
  * One call to path (below the server) with an optional JSON body sent as
  * content_type (NULL: application/json). A 2xx answer's JSON goes to *ret
- * when ret is not NULL. Returns 0 or http_response_check's errno.
+ * when ret is not NULL; the HTTP status (0: none) to *ret_status when that
+ * is not NULL. Returns 0 or http_response_check's errno.
  */
 static int
-k8s_call(struct k8s_driver *d, const char *method, const char *path,
-         const char *content_type, struct json_object *body,
-         struct json_object **ret, struct diag *reterr)
+k8s_call_status(struct k8s_driver *d, const char *method, const char *path,
+                const char *content_type, struct json_object *body,
+                struct json_object **ret, long *ret_status, struct diag *reterr)
 {
 	const char *headers[2];
 	struct http_request req;
@@ -394,6 +395,8 @@ k8s_call(struct k8s_driver *d, const char *method, const char *path,
 	}
 	memset(&resp, 0, sizeof(resp));
 	r = http_do(d->http, &req, &resp, reterr);
+	if (ret_status)
+		*ret_status = resp.status;
 	if (r == 0)
 		r = http_response_check(&resp, reterr);
 	if (r == 0 && ret) {
@@ -405,6 +408,15 @@ k8s_call(struct k8s_driver *d, const char *method, const char *path,
 	free(ct);
 	free(url);
 	return r;
+}
+
+static int
+k8s_call(struct k8s_driver *d, const char *method, const char *path,
+         const char *content_type, struct json_object *body,
+         struct json_object **ret, struct diag *reterr)
+{
+	return k8s_call_status(d, method, path, content_type, body, ret, NULL,
+	                       reterr);
 }
 
 /* ---- observe ----------------------------------------------------------- */
@@ -463,13 +475,16 @@ k8s_decode(struct k8s_view *v, enum k8s_list_kind k, struct json_object *body,
 	return k8s_view_add_list(v, kinds[k], body, reterr);
 }
 
-/* Decodes a first page and fetches and decodes the pages after it. */
+/* Decodes a first page and fetches and decodes the pages after it. An
+ * expired continue token (410 Gone) is -ESTALE: list again from the start. */
 static int
 k8s_pages(struct k8s_driver *d, enum k8s_list_kind k, const char *ns,
           struct json_object *first, struct diag *reterr)
 {
 	struct json_object *body = json_object_get(first);
+	struct diag quiet;
 	unsigned pages = 0;
+	long status;
 	int r;
 
 	for (;;) {
@@ -492,8 +507,16 @@ k8s_pages(struct k8s_driver *d, enum k8s_list_kind k, const char *ns,
 		free(url);
 		json_object_put(body);
 		body = NULL;
-		r = k8s_call(d, "GET", path, NULL, NULL, &body, reterr);
+		diag_init(&quiet);
+		r = k8s_call_status(d, "GET", path, NULL, NULL, &body, &status,
+		                    &quiet);
 		free(path);
+		if (r < 0 && status == 410) {
+			diag_done(&quiet);
+			r = -ESTALE;
+			break;
+		}
+		diag_move(reterr, &quiet);
 		if (r < 0)
 			break;
 		if (!body) {
@@ -514,10 +537,21 @@ k8s_driver_observe(struct k8s_driver *d, struct diag *reterr)
 	struct diag scratch;
 	int r;
 
-	if (reterr)
-		return k8s_driver_observe_all(d, reterr);
 	diag_init(&scratch);
-	r = k8s_driver_observe_all(d, &scratch);
+	if (!reterr)
+		reterr = &scratch;
+	/* A continue token expires after a few minutes (etcd compaction):
+	 * the list must start again, and with it the whole view. */
+	r = k8s_driver_observe_all(d, reterr);
+	if (r == -ESTALE)
+		r = k8s_driver_observe_all(d, reterr);
+	if (r == -ESTALE) {
+		diag_error(reterr, NULL,
+		           "%s: list continue tokens expired twice in a row "
+		           "(410 Gone)",
+		           d->server);
+		r = -EAGAIN;
+	}
 	diag_done(&scratch);
 	return r;
 }

@@ -738,6 +738,98 @@ test_k8s_driver_apply_is_a_server_side_apply_then_a_wait(void **state)
 	fake_server_stop(fs);
 }
 
+/* A continue token that expired (410 Gone) restarts the observation. */
+static void
+test_k8s_driver_observe_lists_again_when_a_continue_token_expired(void **state)
+{
+	struct fake_server *fs = fake_server_start();
+	struct nfv_vim v = vim_at(fake_server_url(fs));
+	static const char path[] = "/apis/apps/v1/namespaces/nfv/deployments";
+	static const char page1[] =
+	    "{\"kind\":\"DeploymentList\",\"metadata\":{\"continue\":"
+	    "\"tok\"},\"items\":[{\"metadata\":{\"name\":\"a\","
+	    "\"labels\":{\"app.kubernetes.io/managed-by\":\"nfvsync\"}}}]}";
+	static const char page2[] =
+	    "{\"kind\":\"DeploymentList\",\"metadata\":{},\"items\":[{"
+	    "\"metadata\":{\"name\":\"b\",\"labels\":{"
+	    "\"app.kubernetes.io/managed-by\":\"nfvsync\"}}}]}";
+	struct fake_reply r1 = {"GET", path, 200, NULL, page1, 1};
+	struct fake_reply gone = {
+	    "GET",
+	    path,
+	    410,
+	    NULL,
+	    "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":"
+	    "\"The provided continue parameter is too old\",\"reason\":"
+	    "\"Expired\",\"code\":410}",
+	    1};
+	struct fake_reply r2 = {"GET", path, 200, NULL, page2, 1};
+	struct fake_reply rest = {"GET", NULL, 200, NULL, empty_list, 0};
+	struct k8s_driver *d = NULL;
+	struct diag e;
+
+	setenv("NFVSYNC_TEST_K8S_TOKEN", "env-s3cret", 1);
+	fake_server_add(fs, &r1);
+	fake_server_add(fs, &gone);
+	fake_server_add(fs, &r1);
+	fake_server_add(fs, &r2);
+	fake_server_add(fs, &rest);
+	diag_init(&e);
+	assert_int_equal(k8s_driver_new(&v, &d, &e), 0);
+	assert_int_equal(k8s_driver_observe(d, &e), 0);
+	assert_int_equal(e.n, 0);
+	/* a, b: nothing twice from the first attempt. */
+	assert_int_equal(k8s_driver_view(d)->n, 2);
+	assert_int_equal(k8s_driver_requests(d), 10);
+	k8s_driver_free(d);
+	diag_done(&e);
+	fake_server_stop(fs);
+}
+
+/* TLS: the VIM's ssl_ca_cert as PEM text or as a path relative to the
+ * VIM file; without it the test CA is unknown; cert_verify False turns
+ * verification off (with a warning). */
+static int
+tls_observe(const char *ca, bool verify, size_t *ret_warnings)
+{
+	struct fake_server *fs = fake_server_start_tls(
+	    TEST_DATA_DIR "/tls/server.pem", TEST_DATA_DIR "/tls/server.key");
+	struct nfv_vim v = vim_at(fake_server_url(fs));
+	struct fake_reply r = {"GET", NULL, 200, NULL, empty_list, 0};
+	struct k8s_driver *d = NULL;
+	struct diag e;
+	int rc;
+
+	fake_server_add(fs, &r);
+	setenv("NFVSYNC_TEST_K8S_TOKEN", "env-s3cret", 1);
+	v.ssl_ca_cert = ca;
+	v.cert_verify = verify;
+	diag_init(&e);
+	assert_int_equal(k8s_driver_new(&v, &d, &e), 0);
+	rc = k8s_driver_observe(d, &e);
+	*ret_warnings = e.n - e.errors;
+	k8s_driver_free(d);
+	diag_done(&e);
+	fake_server_stop(fs);
+	return rc;
+}
+
+static void
+test_k8s_driver_tls_trusts_the_vim_ca_as_pem_or_path(void **state)
+{
+	char *pem = fake_read_file(TEST_DATA_DIR "/tls/ca.pem");
+	size_t warnings;
+
+	/* vim_at's VIM file is data/vims/site2-k8s.yaml: ../tls/ca.pem. */
+	assert_int_equal(tls_observe("../tls/ca.pem", true, &warnings), 0);
+	assert_int_equal(warnings, 0);
+	assert_int_equal(tls_observe(pem, true, &warnings), 0);
+	assert_int_equal(tls_observe(NULL, true, &warnings), -EPROTO);
+	assert_int_equal(tls_observe(NULL, false, &warnings), 0);
+	assert_int_equal(warnings, 1);
+	free(pem);
+}
+
 int
 main(void)
 {
@@ -761,6 +853,10 @@ main(void)
 	        test_k8s_driver_observe_lists_each_kind_once_and_follows_continue),
 	    cmocka_unit_test(
 	        test_k8s_driver_apply_is_a_server_side_apply_then_a_wait),
+	    cmocka_unit_test(
+	        test_k8s_driver_observe_lists_again_when_a_continue_token_expired),
+	    cmocka_unit_test(
+	        test_k8s_driver_tls_trusts_the_vim_ca_as_pem_or_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
