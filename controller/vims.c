@@ -1,12 +1,35 @@
 /* Drivers per VIM for one run; see vims.h. */
 #include "vims.h"
 #include "os_config.h"
+#include "k8s_driver.h"
 #include "os_driver.h"
 #include "xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The namespaces the containerised VDUs placed on a VIM ask for. */
+static void
+vim_set_namespaces(struct k8s_driver *k8s, const struct nfv_model *m,
+                   const char *vim)
+{
+	size_t i, j, k;
+
+	for (i = 0; i < m->nservices; i++) {
+		const struct nfv_service *s = &m->services[i];
+
+		for (j = 0; j < s->nvnfs; j++) {
+			if (!s->vnfs[j].vim || strcmp(s->vnfs[j].vim, vim) != 0)
+				continue;
+			for (k = 0; k < s->vnfs[j].nvdus; k++) {
+				if (s->vnfs[j].vdus[k].namespace)
+					k8s_driver_add_namespace(
+					    k8s, s->vnfs[j].vdus[k].namespace);
+			}
+		}
+	}
+}
 
 int
 vim_set_open(struct vim_set *s, const struct nfv_model *m, struct diag *reterr)
@@ -29,8 +52,13 @@ vim_set_open(struct vim_set *s, const struct nfv_model *m, struct diag *reterr)
 		c = &s->conns[s->n++];
 		memset(c, 0, sizeof(*c));
 		c->cfg = v;
-		if (v->kind != NFV_VIM_OPENSTACK)
+		if (v->kind == NFV_VIM_KUBERNETES) {
+			if (k8s_driver_new(v, &c->k8s, reterr) < 0)
+				ret = -EINVAL;
+			else
+				vim_set_namespaces(c->k8s, m, v->name);
 			continue;
+		}
 		if (os_config_from_vim(v, &cfg, reterr) < 0) {
 			ret = -EINVAL;
 			continue;
@@ -51,33 +79,74 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 
 	free(s->res);
 	free(s->observed);
+	free(s->endpoints);
 	s->res = NULL;
 	s->observed = NULL;
-	s->nres = s->nobserved = 0;
+	s->endpoints = NULL;
+	s->nres = s->nobserved = s->nendpoints = 0;
 	for (i = 0; i < s->n; i++) {
 		struct vim_conn *c = &s->conns[i];
-		const struct os_view *v;
+		const struct plan_observed_res *res;
+		size_t n;
 
 		c->observed = false;
-		if (!c->os)
-			continue;
-		if (os_driver_observe(c->os, reterr) < 0) {
-			ret = -EIO;
+		if (c->os) {
+			const struct os_view *v;
+
+			if (os_driver_observe(c->os, reterr) < 0) {
+				ret = -EIO;
+				continue;
+			}
+			v = os_driver_view(c->os);
+			s->res = xrealloc(s->res,
+			                  (s->nres + v->n) * sizeof(*s->res));
+			for (j = 0; j < v->n; j++)
+				s->res[s->nres++] = v->res[j].obs;
+		} else if (c->k8s) {
+			const struct k8s_view *v;
+
+			if (k8s_driver_observe(c->k8s, reterr) < 0) {
+				ret = -EIO;
+				continue;
+			}
+			v = k8s_driver_view(c->k8s);
+			res = v->res;
+			n = v->n;
+			s->res =
+			    xrealloc(s->res, (s->nres + n) * sizeof(*s->res));
+			for (j = 0; j < n; j++)
+				s->res[s->nres++] = res[j];
+			for (j = 0; j < v->nendpoints; j++) {
+				const struct k8s_endpoint *e = &v->endpoints[j];
+				struct plan_endpoint *pe;
+
+				if (!e->ready)
+					continue;
+				s->endpoints = xrealloc(
+				    s->endpoints, (s->nendpoints + 1) *
+				                      sizeof(*s->endpoints));
+				pe = &s->endpoints[s->nendpoints++];
+				pe->vim = c->cfg->name;
+				pe->service = e->service;
+				pe->vnf = e->vnf;
+				pe->vdu = e->vdu;
+				pe->pod = e->pod;
+				pe->address = e->address;
+			}
+		} else {
 			continue;
 		}
 		c->observed = true;
 		s->observed = xrealloc(s->observed, (s->nobserved + 1) *
 		                                        sizeof(*s->observed));
 		s->observed[s->nobserved++] = c->cfg->name;
-		v = os_driver_view(c->os);
-		s->res = xrealloc(s->res, (s->nres + v->n) * sizeof(*s->res));
-		for (j = 0; j < v->n; j++)
-			s->res[s->nres++] = v->res[j].obs;
 	}
 	s->obs.res = s->res;
 	s->obs.n = s->nres;
 	s->obs.vims = s->observed;
 	s->obs.nvims = s->nobserved;
+	s->obs.endpoints = s->endpoints;
+	s->obs.nendpoints = s->nendpoints;
 	return ret;
 }
 
@@ -92,14 +161,16 @@ vim_set_apply(struct vim_set *s, const struct plan_action *a,
 
 		if (strcmp(c->cfg->name, a->vim) != 0)
 			continue;
-		if (!c->os)
-			break;
-		return os_driver_apply(c->os, a, reterr);
+		if (c->os)
+			return os_driver_apply(c->os, a, reterr);
+		if (c->k8s)
+			return k8s_driver_apply(c->k8s, a, reterr);
+		break;
 	}
 	diag_error(reterr, NULL,
-	           "VIM %s: nfvsync has no driver for it yet (Kubernetes and "
-	           "unregistered VIMs arrive with later versions)",
-	           a->vim);
+	           "VIM %s is not registered (no vims/%s.yaml): nothing to "
+	           "apply it with",
+	           a->vim, a->vim);
 	return -ENOTSUP;
 }
 
@@ -112,6 +183,8 @@ vim_set_requests(const struct vim_set *s)
 	for (i = 0; i < s->n; i++) {
 		if (s->conns[i].os)
 			n += os_driver_requests(s->conns[i].os);
+		if (s->conns[i].k8s)
+			n += k8s_driver_requests(s->conns[i].k8s);
 	}
 	return n;
 }
@@ -121,10 +194,13 @@ vim_set_done(struct vim_set *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n; i++)
+	for (i = 0; i < s->n; i++) {
 		os_driver_free(s->conns[i].os);
+		k8s_driver_free(s->conns[i].k8s);
+	}
 	free(s->conns);
 	free(s->res);
+	free(s->endpoints);
 	free(s->observed);
 	memset(s, 0, sizeof(*s));
 }

@@ -1,8 +1,9 @@
 /*
- * The VIMs of one run: opens a driver for each registered VIM the model
- * uses, observes them all, and routes each plan action to its VIM's driver.
- * VIM kinds without a driver yet (Kubernetes) stay unobserved: the planner
- * leaves what is on them alone and apply reports their actions as skipped.
+ * The VIMs of one run: opens a driver for each registered VIM (OpenStack or
+ * Kubernetes), observes them all — resources, and the ready pods that
+ * become pool members on a balancer elsewhere — and routes each plan action
+ * to its VIM's driver. Actions for a VIM that is not registered (offline
+ * plans of repositories without vims/) are reported as skipped.
  */
 #ifndef NFV_VIMS_H
 #define NFV_VIMS_H
@@ -15,9 +16,12 @@
 #include "os_driver.h"
 #include "plan.h"
 
+struct k8s_driver;
+
 struct vim_conn {
 	const struct nfv_vim *cfg;
-	struct os_driver *os; /* NULL: no driver for this kind yet */
+	struct os_driver *os;   /* an OpenStack VIM */
+	struct k8s_driver *k8s; /* a Kubernetes VIM */
 	bool observed;
 };
 
@@ -28,6 +32,8 @@ struct vim_set {
 	size_t nobserved;
 	struct plan_observed_res *res; /* copies; strings borrowed */
 	size_t nres;
+	struct plan_endpoint *endpoints; /* ready pods; strings borrowed */
+	size_t nendpoints;
 	struct plan_observed obs;
 	struct os_driver_opts os_opts;
 };
