@@ -549,6 +549,7 @@ int
 ynode_to_int(const struct ynode *n, long long *ret)
 {
 	const char *s, *digits;
+	char buf[72]; /* "-" + digits, for strtoll in another base */
 	char *end;
 	long long v;
 	int base = 10;
@@ -568,8 +569,6 @@ ynode_to_int(const struct ynode *n, long long *ret)
 	if (!isxdigit((unsigned char)*digits))
 		return -EINVAL;
 	if (base != 10) {
-		char buf[72];
-
 		if (strlen(digits) + 2 > sizeof(buf))
 			return -EINVAL;
 		snprintf(buf, sizeof(buf), "%s%s", *s == '-' ? "-" : "",

@@ -1,8 +1,8 @@
 /*
  * The OpenStack driver's decoders on real responses captured from the
- * OpenStack lab (tests/reconcilers/data/): servers, ports, load balancers and members
- * become the planner's observed resources, ownership comes from tags, and
- * name lookups find networks and the subnet holding an address.
+ * OpenStack lab (tests/reconcilers/data/): servers, ports, load balancers and
+ * members become the planner's observed resources, ownership comes from tags,
+ * and name lookups find networks and the subnet holding an address.
  */
 #include <errno.h>
 #include <setjmp.h>

@@ -26,7 +26,6 @@
 /* Any line or column. */
 #define ANY 0u
 
-
 static inline void
 unit_print_diags(const struct diag *d)
 {
