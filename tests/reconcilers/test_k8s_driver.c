@@ -738,6 +738,95 @@ test_k8s_driver_apply_is_a_server_side_apply_then_a_wait(void **state)
 	fake_server_stop(fs);
 }
 
+/* A clock that only moves when the driver sleeps. */
+struct fake_clock {
+	int64_t now;
+	unsigned sleeps;
+};
+
+static int64_t
+fake_now(void *payload)
+{
+	return ((struct fake_clock *)payload)->now;
+}
+
+static void
+fake_sleep(int64_t ms, void *payload)
+{
+	struct fake_clock *c = payload;
+
+	c->now += ms;
+	c->sleeps++;
+}
+
+/* A rollout that never finishes is -ETIMEDOUT after the wait (polled every
+ * poll_ms, no real sleep); one whose deadline passed is -EIO at once. */
+static void
+test_k8s_driver_rollout_wait_is_bounded(void **state)
+{
+	struct fake_server *fs = fake_server_start();
+	struct nfv_vim v = vim_at(fake_server_url(fs));
+	struct nfv_vdu vdu = web_vdu();
+	struct plan_action a = action(PLAN_CREATE, PLAN_DEPLOYMENT, &vdu);
+	struct fake_clock clock = {1000000, 0};
+	struct http_options ho;
+	struct k8s_driver_opts o = {.wait_timeout_ms = 2000, .poll_ms = 250};
+	static const char dep[] =
+	    "/apis/apps/v1/namespaces/nfv/deployments/ns-site2-web-vnf-web-vdu";
+	static const char progressing[] =
+	    "{\"kind\":\"Deployment\",\"metadata\":{\"name\":"
+	    "\"ns-site2-web-vnf-web-vdu\",\"namespace\":\"nfv\","
+	    "\"generation\":1},\"spec\":{\"replicas\":3},\"status\":{"
+	    "\"observedGeneration\":1,\"replicas\":3,\"updatedReplicas\":3,"
+	    "\"readyReplicas\":1,\"availableReplicas\":1}}";
+	static const char failed[] =
+	    "{\"kind\":\"Deployment\",\"metadata\":{\"name\":"
+	    "\"ns-site2-web-vnf-web-vdu\",\"generation\":1},\"spec\":{"
+	    "\"replicas\":3},\"status\":{\"observedGeneration\":1,"
+	    "\"conditions\":[{\"type\":\"Progressing\",\"status\":"
+	    "\"False\",\"reason\":\"ProgressDeadlineExceeded\"}]}}";
+	struct fake_reply patch = {"PATCH", dep, 200, NULL, progressing, 0};
+	struct fake_reply get = {"GET", dep, 200, NULL, progressing, 0};
+	struct k8s_driver *d = NULL;
+	struct diag e;
+
+	setenv("NFVSYNC_TEST_K8S_TOKEN", "env-s3cret", 1);
+	fake_server_add(fs, &patch);
+	fake_server_add(fs, &get);
+	http_options_init(&ho);
+	ho.clock.now_ms = fake_now;
+	ho.clock.sleep_ms = fake_sleep;
+	ho.clock.payload = &clock;
+	diag_init(&e);
+	assert_int_equal(k8s_driver_new_with(&v, &o, &ho, &d, &e), 0);
+	assert_int_equal(k8s_driver_apply(d, &a, &e), -ETIMEDOUT);
+	assert_non_null(strstr(e.entries[e.n - 1].message, "not ready"));
+	assert_int_equal(clock.now, 1000000 + 2000);
+	assert_int_equal(clock.sleeps, 8);
+	/* One GET per poll: at 0, 250, ..., 2000 ms. */
+	assert_int_equal(fake_server_count(fs, "GET", dep), 9);
+	diag_done(&e);
+	k8s_driver_free(d);
+	fake_server_stop(fs);
+
+	fs = fake_server_start();
+	v = vim_at(fake_server_url(fs));
+	patch.body = failed;
+	get.body = failed;
+	fake_server_add(fs, &patch);
+	fake_server_add(fs, &get);
+	clock.sleeps = 0;
+	diag_init(&e);
+	assert_int_equal(k8s_driver_new_with(&v, &o, &ho, &d, &e), 0);
+	assert_int_equal(k8s_driver_apply(d, &a, &e), -EIO);
+	assert_non_null(
+	    strstr(e.entries[e.n - 1].message, "ProgressDeadlineExceeded"));
+	assert_int_equal(clock.sleeps, 0);
+	diag_done(&e);
+	k8s_driver_free(d);
+	fake_server_stop(fs);
+}
+
 /* A continue token that expired (410 Gone) restarts the observation. */
 static void
 test_k8s_driver_observe_lists_again_when_a_continue_token_expired(void **state)
@@ -853,6 +942,7 @@ main(void)
 	        test_k8s_driver_observe_lists_each_kind_once_and_follows_continue),
 	    cmocka_unit_test(
 	        test_k8s_driver_apply_is_a_server_side_apply_then_a_wait),
+	    cmocka_unit_test(test_k8s_driver_rollout_wait_is_bounded),
 	    cmocka_unit_test(
 	        test_k8s_driver_observe_lists_again_when_a_continue_token_expired),
 	    cmocka_unit_test(
