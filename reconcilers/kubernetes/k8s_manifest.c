@@ -270,6 +270,14 @@ k8s_deployment(const struct plan_action *a, const char *ns,
 		json_object_put(own);
 	}
 	json_object_object_add(tmeta, "labels", labels);
+	/* The service's full name on each pod too: a label value may have
+	 * been cut to 63 characters, and endpoints are read from pods. */
+	if (a->service) {
+		struct json_object *ann = json_object_new_object();
+
+		k8s_set_str(ann, K8S_ANNOTATION_NS, a->service);
+		json_object_object_add(tmeta, "annotations", ann);
+	}
 	json_object_object_add(tmpl, "metadata", tmeta);
 	pspec = json_object_new_object();
 	containers = json_object_new_array();

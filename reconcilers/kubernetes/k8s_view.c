@@ -329,7 +329,11 @@ k8s_view_add_pods(struct k8s_view *v, struct json_object *body,
 			continue;
 		XGROW(v->endpoints, v->capendpoints, v->nendpoints + 1);
 		e = &v->endpoints[v->nendpoints++];
-		e->service = k8s_view_str(v, k8s_str(labels, K8S_LABEL_NS));
+		e->service = k8s_view_str(
+		    v, k8s_str(k8s_get(meta, "annotations"), K8S_ANNOTATION_NS)
+		           ? k8s_str(k8s_get(meta, "annotations"),
+		                     K8S_ANNOTATION_NS)
+		           : k8s_str(labels, K8S_LABEL_NS));
 		e->vnf = k8s_view_str(v, k8s_str(labels, K8S_LABEL_VNF));
 		e->vdu = k8s_view_str(v, k8s_str(labels, K8S_LABEL_VDU));
 		e->pod = k8s_view_str(v, k8s_str(meta, "name"));

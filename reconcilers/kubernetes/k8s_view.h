@@ -43,7 +43,7 @@ struct json_object;
 
 /* A pod of a managed Deployment (labels of its pod template). */
 struct k8s_endpoint {
-	const char *service; /* nfvsync.io/ns label */
+	const char *service; /* nfvsync.io/ns annotation, else label */
 	const char *vnf;     /* nfvsync.io/vnf label */
 	const char *vdu;     /* nfvsync.io/vdu label */
 	const char *pod;     /* pod name (an EndpointSlice's targetRef.name) */

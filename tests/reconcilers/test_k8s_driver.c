@@ -237,6 +237,9 @@ test_k8s_manifest_deployment_from_the_vdu(void **state)
 	assert_string_equal(label(labels, "tier"), "front-end");
 	assert_string_equal(label(labels, K8S_LABEL_MANAGED_BY), "nfvsync");
 	assert_string_equal(label(labels, K8S_LABEL_NS), "ns_site2");
+	assert_string_equal(label(at(m, "spec.template.metadata.annotations"),
+	                          K8S_ANNOTATION_NS),
+	                    "ns_site2");
 	c = at(m, "spec.template.spec.containers");
 	assert_int_equal(json_object_array_length(c), 2);
 	assert_string_equal(at_str(c, "0.name"), "web-server");
