@@ -153,10 +153,10 @@ api_tags(struct http_req *req, struct lv_obj *obj, size_t tagseg)
 				json_object_put(body);
 				return true;
 			}
-			n = json_object_array_length(list);
+			n = lv_json_len(list);
 			for (i = 0; i < n; i++) {
 				const char *t = json_object_get_string(
-				    json_object_array_get_idx(list, i));
+				    lv_json_idx(list, i));
 
 				if (!api_tag_ok(t)) {
 					http_error(req, 400, "Invalid tag");
@@ -170,7 +170,7 @@ api_tags(struct http_req *req, struct lv_obj *obj, size_t tagseg)
 			}
 			for (i = 0; i < n; i++) {
 				const char *t = json_object_get_string(
-				    json_object_array_get_idx(list, i));
+				    lv_json_idx(list, i));
 
 				if (!lv_json_array_has(tags, t))
 					json_object_array_add(

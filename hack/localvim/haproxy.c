@@ -467,8 +467,7 @@ haproxy_stop(struct localvim *lv, struct lv_obj *lb)
 {
 	struct haproxy_state *st = lb->priv;
 
-	world_kill(lb);
-	lb->pid = 0;
+	world_stop(lb);
 	if (st != NULL) {
 		unlink(st->sock);
 		free(st->stats);

@@ -450,7 +450,7 @@ k8s_service_defaults(struct localvim *lv, struct lv_obj *o)
 	struct json_object *spec = lv_json_get(o->json, "spec");
 	struct json_object *ports = lv_json_get(spec, "ports");
 	const char *type;
-	size_t i, n = ports ? json_object_array_length(ports) : 0;
+	size_t i, n = ports ? lv_json_len(ports) : 0;
 	static unsigned next_ip = 10, next_node_port = 30000;
 
 	if (spec == NULL) {
@@ -473,7 +473,7 @@ k8s_service_defaults(struct localvim *lv, struct lv_obj *o)
 	if (lv_json_str(spec, "sessionAffinity") == NULL)
 		lv_json_set_str(spec, "sessionAffinity", "None");
 	for (i = 0; i < n; i++) {
-		struct json_object *p = json_object_array_get_idx(ports, i);
+		struct json_object *p = lv_json_idx(ports, i);
 
 		if (lv_json_str(p, "protocol") == NULL)
 			lv_json_set_str(p, "protocol", "TCP");
@@ -679,9 +679,8 @@ k8s_pod_start(struct localvim *lv, struct lv_obj *pod)
 {
 	struct json_object *spec = lv_json_get(pod->json, "spec");
 	struct json_object *c0 =
-	    json_object_array_get_idx(lv_json_get(spec, "containers"), 0);
-	struct json_object *p0 =
-	    json_object_array_get_idx(lv_json_get(c0, "ports"), 0);
+	    lv_json_idx(lv_json_get(spec, "containers"), 0);
+	struct json_object *p0 = lv_json_idx(lv_json_get(c0, "ports"), 0);
 	struct json_object *status = json_object_new_object(), *cs, *arr;
 	const char *image = lv_json_str(c0, "image");
 	char ip[16], ts[40], img[128], *err = NULL;
@@ -934,6 +933,8 @@ k8s_slice_sync(struct localvim *lv, struct lv_obj *svc)
 		if (!k8s_is(p, "pods") || strcmp(k8s_ns_of(p), ns) != 0)
 			continue;
 		labels = lv_json_get(k8s_meta(p), "labels");
+		if (!json_object_is_type(sel, json_type_object))
+			continue;
 		json_object_object_foreach(sel, k, v)
 		{
 			const char *have = lv_json_str(labels, k);
@@ -964,10 +965,10 @@ k8s_slice_sync(struct localvim *lv, struct lv_obj *svc)
 		json_object_array_add(eps, e);
 	}
 	ports = json_object_new_array();
-	n = json_object_array_length(lv_json_get(spec, "ports"));
+	n = lv_json_len(lv_json_get(spec, "ports"));
 	for (i = 0; i < n; i++) {
 		struct json_object *sp =
-		    json_object_array_get_idx(lv_json_get(spec, "ports"), i);
+		    lv_json_idx(lv_json_get(spec, "ports"), i);
 		struct json_object *p = json_object_new_object();
 
 		if (lv_json_str(sp, "name"))
@@ -1276,8 +1277,8 @@ k8s_table_row(const struct k8s_res *res, struct json_object *obj,
 		json_object_array_add(cells, json_object_new_int64(lv_json_int(
 		                                 st, "availableReplicas", 0)));
 	} else if (strcmp(plural, "pods") == 0) {
-		struct json_object *cs = json_object_array_get_idx(
-		    lv_json_get(st, "containerStatuses"), 0);
+		struct json_object *cs =
+		    lv_json_idx(lv_json_get(st, "containerStatuses"), 0);
 
 		if (cols) {
 			k8s_col(cols, "Ready", "string", 0);
@@ -1294,7 +1295,7 @@ k8s_table_row(const struct k8s_res *res, struct json_object *obj,
 	} else if (strcmp(plural, "services") == 0) {
 		struct json_object *ports = lv_json_get(spec, "ports");
 		struct strbuf sb = STRBUF_INIT;
-		size_t i, n = ports ? json_object_array_length(ports) : 0;
+		size_t i, n = ports ? lv_json_len(ports) : 0;
 
 		if (cols) {
 			k8s_col(cols, "Type", "string", 0);
@@ -1303,8 +1304,7 @@ k8s_table_row(const struct k8s_res *res, struct json_object *obj,
 			k8s_col(cols, "Port(s)", "string", 0);
 		}
 		for (i = 0; i < n; i++) {
-			struct json_object *pt =
-			    json_object_array_get_idx(ports, i);
+			struct json_object *pt = lv_json_idx(ports, i);
 
 			strbuf_printf(&sb, "%s%lld", i ? "," : "",
 			              (long long)lv_json_int(pt, "port", 0));
@@ -1322,7 +1322,7 @@ k8s_table_row(const struct k8s_res *res, struct json_object *obj,
 	} else if (strcmp(plural, "endpointslices") == 0) {
 		struct json_object *eps = lv_json_get(obj, "endpoints");
 		struct strbuf sb = STRBUF_INIT;
-		size_t i, n = eps ? json_object_array_length(eps) : 0;
+		size_t i, n = eps ? lv_json_len(eps) : 0;
 
 		if (cols) {
 			k8s_col(cols, "AddressType", "string", 0);
@@ -1332,16 +1332,14 @@ k8s_table_row(const struct k8s_res *res, struct json_object *obj,
 		for (i = 0; i < n; i++)
 			strbuf_printf(
 			    &sb, "%s%s", i ? "," : "",
-			    json_object_get_string(json_object_array_get_idx(
-			        lv_json_get(json_object_array_get_idx(eps, i),
-			                    "addresses"),
+			    json_object_get_string(lv_json_idx(
+			        lv_json_get(lv_json_idx(eps, i), "addresses"),
 			        0)));
 		k8s_cell_str(cells, lv_json_str(obj, "addressType"));
 		k8s_cell_fmt(
 		    cells, "%lld",
 		    (long long)lv_json_int(
-		        json_object_array_get_idx(lv_json_get(obj, "ports"), 0),
-		        "port", 0));
+		        lv_json_idx(lv_json_get(obj, "ports"), 0), "port", 0));
 		k8s_cell_str(cells, n ? strbuf_str(&sb) : "<unset>");
 		strbuf_done(&sb);
 	} else if (strcmp(plural, "namespaces") == 0) {
@@ -1369,7 +1367,7 @@ k8s_table(struct localvim *lv, struct http_req *req, const struct k8s_res *res,
           struct json_object *items, const char *cont)
 {
 	struct json_object *t = json_object_new_object(), *cols, *rows, *meta;
-	size_t i, n = json_object_array_length(items);
+	size_t i, n = lv_json_len(items);
 	char rv[32];
 
 	lv_json_set_str(t, "kind", "Table");
@@ -1393,7 +1391,7 @@ k8s_table(struct localvim *lv, struct http_req *req, const struct k8s_res *res,
 		json_object_put(dummy);
 	}
 	for (i = 0; i < n; i++) {
-		struct json_object *obj = json_object_array_get_idx(items, i);
+		struct json_object *obj = lv_json_idx(items, i);
 		struct json_object *row = json_object_new_object();
 		struct json_object *cells = json_object_new_array();
 		struct json_object *pom = json_object_new_object();
@@ -1457,7 +1455,7 @@ k8s_list(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 		/* Chunks: "continue" is the offset of the next item. */
 		const char *lim = query_get(&req->query, "limit");
 		const char *cont = query_get(&req->query, "continue");
-		size_t n = json_object_array_length(items);
+		size_t n = lv_json_len(items);
 		size_t start = cont && *cont ? strtoul(cont, NULL, 10) : 0;
 		size_t limit = lim && *lim ? strtoul(lim, NULL, 10) : 0;
 
@@ -1468,8 +1466,7 @@ k8s_list(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 			     i < n && (limit == 0 || i < start + limit); i++)
 				json_object_array_add(
 				    page,
-				    json_object_get(
-				        json_object_array_get_idx(items, i)));
+				    json_object_get(lv_json_idx(items, i)));
 			if (i < n) {
 				snprintf(rv, sizeof(rv), "%zu", i);
 				lv_json_set_str(out, "continue-offset", rv);
@@ -1524,7 +1521,15 @@ k8s_body(struct http_req *req, struct json_object **ret)
 		}
 		return 0;
 	}
-	return http_body_json(req, ret);
+	if (http_body_json(req, ret) < 0)
+		return -EINVAL;
+	if (!json_object_is_type(*ret, json_type_object)) {
+		json_object_put(*ret);
+		*ret = NULL;
+		http_error(req, 400, "the request body must be a JSON object");
+		return -EINVAL;
+	}
+	return 0;
 }
 
 /* A stale metadata.resourceVersion in body is a 409. */
@@ -1694,10 +1699,12 @@ k8s_scale_of(struct lv_obj *dep)
 	lv_json_set_int(
 	    st, "replicas",
 	    lv_json_int(lv_json_get(dep->json, "status"), "replicas", 0));
-	json_object_object_foreach(ml, k, v)
-	{
-		strbuf_printf(&sel, "%s%s=%s", sel.len ? "," : "", k,
-		              json_object_get_string(v));
+	if (ml != NULL && json_object_is_type(ml, json_type_object)) {
+		json_object_object_foreach(ml, k, v)
+		{
+			strbuf_printf(&sel, "%s%s=%s", sel.len ? "," : "", k,
+			              json_object_get_string(v));
+		}
 	}
 	lv_json_set_str(st, "selector", strbuf_str(&sel));
 	strbuf_done(&sel);
@@ -1963,7 +1970,7 @@ k8s_discovery(struct localvim *lv, struct http_req *req)
 			}
 			json_object_object_add(
 			    g, "preferredVersion",
-			    json_object_get(json_object_array_get_idx(vs, 0)));
+			    json_object_get(lv_json_idx(vs, 0)));
 			json_object_object_add(g, "versions", vs);
 			json_object_array_add(arr, g);
 		}

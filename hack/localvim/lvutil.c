@@ -96,6 +96,23 @@ lv_time_iso(char out[40], time_t t, bool frac, bool zulu)
 }
 
 struct json_object *
+lv_json_idx(struct json_object *arr, size_t i)
+{
+	if (arr == NULL || !json_object_is_type(arr, json_type_array) ||
+	    i >= json_object_array_length(arr))
+		return NULL;
+	return json_object_array_get_idx(arr, i);
+}
+
+size_t
+lv_json_len(struct json_object *arr)
+{
+	if (arr == NULL || !json_object_is_type(arr, json_type_array))
+		return 0;
+	return json_object_array_length(arr);
+}
+
+struct json_object *
 lv_json_get(struct json_object *obj, const char *key)
 {
 	struct json_object *v = NULL;

@@ -30,6 +30,11 @@ const char *lv_json_str(struct json_object *obj, const char *key);
 /* Integer member or def when missing. */
 int64_t lv_json_int(struct json_object *obj, const char *key, int64_t def);
 bool lv_json_bool(struct json_object *obj, const char *key, bool def);
+/* Element i of an array, or NULL when arr is not an array or too short
+ * (json-c's own accessors assert on a non-array). */
+struct json_object *lv_json_idx(struct json_object *arr, size_t i);
+/* Length of an array; 0 for NULL or a non-array. */
+size_t lv_json_len(struct json_object *arr);
 /* Object member or NULL. */
 struct json_object *lv_json_get(struct json_object *obj, const char *key);
 void lv_json_set_str(struct json_object *obj, const char *key, const char *val);

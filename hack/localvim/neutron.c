@@ -17,18 +17,20 @@
 #include "xalloc.h"
 
 struct neutron_coll {
-	const char *plural;   /* path and list key */
+	const char *plural;   /* path */
+	const char *list;     /* list body key */
 	const char *singular; /* body key */
 	enum lv_kind kind;
 };
 
 static const struct neutron_coll neutron_colls[] = {
-    {"networks", "network", LV_NETWORK},
-    {"subnets", "subnet", LV_SUBNET},
-    {"ports", "port", LV_PORT},
-    {"security-groups", "security_group", LV_SECGROUP},
-    {"security-group-rules", "security_group_rule", LV_SECGROUP_RULE},
-    {NULL, NULL, 0},
+    {"networks", "networks", "network", LV_NETWORK},
+    {"subnets", "subnets", "subnet", LV_SUBNET},
+    {"ports", "ports", "port", LV_PORT},
+    {"security-groups", "security_groups", "security_group", LV_SECGROUP},
+    {"security-group-rules", "security_group_rules", "security_group_rule",
+     LV_SECGROUP_RULE},
+    {NULL, NULL, NULL, 0},
 };
 
 static void
@@ -227,9 +229,9 @@ neutron_port_ip(struct lv_obj *port)
 {
 	struct json_object *ips = lv_json_get(port->json, "fixed_ips");
 
-	if (ips == NULL || json_object_array_length(ips) == 0)
+	if (ips == NULL || lv_json_len(ips) == 0)
 		return NULL;
-	return lv_json_str(json_object_array_get_idx(ips, 0), "ip_address");
+	return lv_json_str(lv_json_idx(ips, 0), "ip_address");
 }
 
 /* Every address of subnet that a port (or the gateway) holds. */
@@ -247,11 +249,10 @@ neutron_taken(struct localvim *lv, struct lv_obj *subnet, uint32_t **ret)
 	for (i = 0; i < t->n; i++) {
 		struct json_object *ips =
 		    lv_json_get(t->v[i]->json, "fixed_ips");
-		size_t m = ips ? json_object_array_length(ips) : 0;
+		size_t m = ips ? lv_json_len(ips) : 0;
 
 		for (j = 0; j < m; j++) {
-			struct json_object *e =
-			    json_object_array_get_idx(ips, j);
+			struct json_object *e = lv_json_idx(ips, j);
 			const char *sid = lv_json_str(e, "subnet_id");
 
 			if (sid == NULL || strcmp(sid, subnet->id) != 0 ||
@@ -270,13 +271,12 @@ static struct lv_obj *
 neutron_subnet_for(struct localvim *lv, struct lv_obj *net, uint32_t ip)
 {
 	struct json_object *subnets = lv_json_get(net->json, "subnets");
-	size_t i, n = subnets ? json_object_array_length(subnets) : 0;
+	size_t i, n = subnets ? lv_json_len(subnets) : 0;
 
 	for (i = 0; i < n; i++) {
 		struct lv_obj *s =
 		    world_get(lv, LV_SUBNET,
-		              json_object_get_string(
-		                  json_object_array_get_idx(subnets, i)));
+		              json_object_get_string(lv_json_idx(subnets, i)));
 		uint32_t base;
 		unsigned prefix;
 
@@ -339,11 +339,10 @@ neutron_fixed_ip(struct localvim *lv, struct lv_obj *net, const char *subnet_id,
 		struct json_object *pools, *pool;
 
 		if (subnet == NULL && subnets != NULL &&
-		    json_object_array_length(subnets) > 0)
+		    lv_json_len(subnets) > 0)
 			subnet = world_get(
 			    lv, LV_SUBNET,
-			    json_object_get_string(
-			        json_object_array_get_idx(subnets, 0)));
+			    json_object_get_string(lv_json_idx(subnets, 0)));
 		if (subnet == NULL) {
 			*ret_err =
 			    xasprintf("Network %s has no subnet", net->id);
@@ -352,8 +351,8 @@ neutron_fixed_ip(struct localvim *lv, struct lv_obj *net, const char *subnet_id,
 		n = neutron_taken(lv, subnet, &taken);
 		pools = lv_json_get(subnet->json, "allocation_pools");
 		r = -ENOSPC;
-		for (i = 0; pools && i < json_object_array_length(pools); i++) {
-			pool = json_object_array_get_idx(pools, i);
+		for (i = 0; pools && i < lv_json_len(pools); i++) {
+			pool = lv_json_idx(pools, i);
 			if (ipam_parse(lv_json_str(pool, "start"), &start) <
 			        0 ||
 			    ipam_parse(lv_json_str(pool, "end"), &end) < 0)
@@ -385,7 +384,7 @@ neutron_fixed_ips(struct localvim *lv, struct lv_obj *net,
                   char **ret_err)
 {
 	struct json_object *ips = json_object_new_array();
-	size_t i, n = want ? json_object_array_length(want) : 0;
+	size_t i, n = want ? lv_json_len(want) : 0;
 	int r = 0;
 
 	if (want == NULL) {
@@ -396,7 +395,7 @@ neutron_fixed_ips(struct localvim *lv, struct lv_obj *net,
 			json_object_array_add(ips, e);
 	}
 	for (i = 0; i < n && r == 0; i++) {
-		struct json_object *w = json_object_array_get_idx(want, i);
+		struct json_object *w = lv_json_idx(want, i);
 		struct json_object *e = NULL;
 
 		r = neutron_fixed_ip(lv, net, lv_json_str(w, "subnet_id"),
@@ -730,12 +729,11 @@ neutron_port_on(struct localvim *lv, const char *key, const char *id)
 				return true;
 		} else {
 			struct json_object *ips = lv_json_get(o, "fixed_ips");
-			size_t j, n = ips ? json_object_array_length(ips) : 0;
+			size_t j, n = ips ? lv_json_len(ips) : 0;
 
 			for (j = 0; j < n; j++) {
-				const char *s = lv_json_str(
-				    json_object_array_get_idx(ips, j),
-				    "subnet_id");
+				const char *s = lv_json_str(lv_json_idx(ips, j),
+				                            "subnet_id");
 
 				if (s != NULL && strcmp(s, id) == 0)
 					return true;
@@ -805,10 +803,9 @@ neutron_delete(struct localvim *lv, struct http_req *req,
 			struct json_object *rules =
 			    lv_json_get(sg->json, "security_group_rules");
 
-			for (i = json_object_array_length(rules); i > 0; i--) {
+			for (i = lv_json_len(rules); i > 0; i--) {
 				const char *id = lv_json_str(
-				    json_object_array_get_idx(rules, i - 1),
-				    "id");
+				    lv_json_idx(rules, i - 1), "id");
 
 				if (id && strcmp(id, obj->id) == 0)
 					json_object_array_del_idx(rules, i - 1,
@@ -903,7 +900,7 @@ neutron_handle(struct localvim *lv, struct http_req *req)
 			char base[128];
 			struct api_list_spec spec = {
 			    .kind = c->kind,
-			    .collection = c->plural,
+			    .collection = c->list,
 			    .link_base = base,
 			    .query_flags = QUERY_STRICT_ATTRS,
 			};

@@ -214,10 +214,10 @@ nova_boot(struct localvim *lv, struct lv_obj *obj)
 	char *err = NULL;
 	pid_t pid;
 
-	if (s->ports != NULL && json_object_array_length(s->ports) > 0)
-		port = world_get(lv, LV_PORT,
-		                 json_object_get_string(
-		                     json_object_array_get_idx(s->ports, 0)));
+	if (s->ports != NULL && lv_json_len(s->ports) > 0)
+		port =
+		    world_get(lv, LV_PORT,
+		              json_object_get_string(lv_json_idx(s->ports, 0)));
 	if (port != NULL)
 		ip = neutron_port_ip(port);
 	json_object_object_del(obj->json, "fault");
@@ -250,13 +250,12 @@ static void
 nova_ports_status(struct localvim *lv, struct lv_obj *obj, const char *st)
 {
 	struct nova_server *s = nova_priv(obj);
-	size_t i, n = s->ports ? json_object_array_length(s->ports) : 0;
+	size_t i, n = s->ports ? lv_json_len(s->ports) : 0;
 
 	for (i = 0; i < n; i++) {
 		struct lv_obj *p =
 		    world_get(lv, LV_PORT,
-		              json_object_get_string(
-		                  json_object_array_get_idx(s->ports, i)));
+		              json_object_get_string(lv_json_idx(s->ports, i)));
 
 		if (p != NULL)
 			lv_json_set_str(p->json, "status", st);
@@ -268,11 +267,11 @@ static void
 nova_release_ports(struct localvim *lv, struct lv_obj *obj)
 {
 	struct nova_server *s = nova_priv(obj);
-	size_t i, n = s->ports ? json_object_array_length(s->ports) : 0;
+	size_t i, n = s->ports ? lv_json_len(s->ports) : 0;
 
 	for (i = 0; i < n; i++) {
-		const char *id = json_object_get_string(
-		    json_object_array_get_idx(s->ports, i));
+		const char *id =
+		    json_object_get_string(lv_json_idx(s->ports, i));
 		struct lv_obj *p = world_get(lv, LV_PORT, id);
 
 		if (p == NULL)
@@ -487,10 +486,9 @@ nova_attach(struct localvim *lv, struct http_req *req, struct lv_obj *obj,
 		           "networks.");
 		return -EINVAL;
 	}
-	n = json_object_array_length(networks);
+	n = lv_json_len(networks);
 	for (i = 0; i < n; i++) {
-		struct json_object *nic =
-		    json_object_array_get_idx(networks, i);
+		struct json_object *nic = lv_json_idx(networks, i);
 		const char *port_id = lv_json_str(nic, "port");
 		const char *net_id = lv_json_str(nic, "uuid");
 		const char *fixed = lv_json_str(nic, "fixed_ip");
@@ -983,9 +981,8 @@ nova_groups(struct localvim *lv, struct http_req *req)
 		in = lv_json_get(body, "server_group");
 		policy = lv_json_str(in, "policy");
 		if (policy == NULL)
-			policy =
-			    json_object_get_string(json_object_array_get_idx(
-			        lv_json_get(in, "policies"), 0));
+			policy = json_object_get_string(
+			    lv_json_idx(lv_json_get(in, "policies"), 0));
 		if (lv_json_str(in, "name") == NULL || policy == NULL ||
 		    (strcmp(policy, "affinity") &&
 		     strcmp(policy, "anti-affinity") &&
@@ -1095,10 +1092,8 @@ nova_servers(struct localvim *lv, struct http_req *req)
 				    lv_json_get(all, "servers");
 				size_t i;
 
-				for (i = 0;
-				     arr && i < json_object_array_length(arr);
-				     i++) {
-					o = json_object_array_get_idx(arr, i);
+				for (i = 0; arr && i < lv_json_len(arr); i++) {
+					o = lv_json_idx(arr, i);
 					json_object_object_del(o, "status");
 					json_object_object_del(o, "tags");
 				}
@@ -1151,13 +1146,12 @@ nova_servers(struct localvim *lv, struct http_req *req)
 	} else if (http_match(req, "GET", "/v2.1/servers/*/os-interface")) {
 		struct nova_server *s = nova_priv(obj);
 		struct json_object *arr = json_object_new_array();
-		size_t i, n = json_object_array_length(s->ports);
+		size_t i, n = lv_json_len(s->ports);
 
 		for (i = 0; i < n; i++) {
 			struct lv_obj *p = world_get(
 			    lv, LV_PORT,
-			    json_object_get_string(
-			        json_object_array_get_idx(s->ports, i)));
+			    json_object_get_string(lv_json_idx(s->ports, i)));
 			struct json_object *a;
 
 			if (p == NULL)

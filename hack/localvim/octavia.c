@@ -362,11 +362,10 @@ octavia_remove_tree(struct localvim *lv, struct lv_obj *o)
 		octavia_remove_linked(lv, LV_L7RULE, o->id);
 		break;
 	case LV_HM: {
-		struct lv_obj *pool =
-		    world_get(lv, LV_POOL,
-		              lv_json_str(json_object_array_get_idx(
-		                              lv_json_get(o->json, "pools"), 0),
-		                          "id"));
+		struct lv_obj *pool = world_get(
+		    lv, LV_POOL,
+		    lv_json_str(lv_json_idx(lv_json_get(o->json, "pools"), 0),
+		                "id"));
 
 		if (pool != NULL)
 			lv_json_set_null(pool->json, "healthmonitor_id");
@@ -523,8 +522,7 @@ octavia_lb_create(struct localvim *lv, struct http_req *req,
 	lv_json_set_str(o, "vip_port_id", port->id);
 	lv_json_set_str(
 	    o, "vip_subnet_id",
-	    lv_json_str(json_object_array_get_idx(
-	                    lv_json_get(port->json, "fixed_ips"), 0),
+	    lv_json_str(lv_json_idx(lv_json_get(port->json, "fixed_ips"), 0),
 	                "subnet_id"));
 	lv_json_set_str(o, "vip_network_id",
 	                lv_json_str(port->json, "network_id"));
@@ -1101,10 +1099,9 @@ octavia_members_batch(struct localvim *lv, struct http_req *req,
 		http_error(req, 400, "Missing members list");
 		goto out;
 	}
-	n = json_object_array_length(list);
+	n = lv_json_len(list);
 	for (j = 0; j < n; j++)
-		if (octavia_member_check(
-		        req, json_object_array_get_idx(list, j)) < 0)
+		if (octavia_member_check(req, lv_json_idx(list, j)) < 0)
 			goto out;
 	for (i = 0; i < t->n; i++) {
 		struct lv_obj *m = t->v[i];
@@ -1113,8 +1110,7 @@ octavia_members_batch(struct localvim *lv, struct http_req *req,
 		if (m->priv == NULL || strcmp(m->priv, pool->id) != 0)
 			continue;
 		for (j = 0; j < n; j++) {
-			struct json_object *w =
-			    json_object_array_get_idx(list, j);
+			struct json_object *w = lv_json_idx(list, j);
 
 			if (strcmp(lv_json_str(w, "address"),
 			           lv_json_str(m->json, "address")) == 0 &&
@@ -1129,7 +1125,7 @@ octavia_members_batch(struct localvim *lv, struct http_req *req,
 			octavia_set_prov(m, "PENDING_DELETE");
 	}
 	for (j = 0; j < n; j++) {
-		struct json_object *w = json_object_array_get_idx(list, j);
+		struct json_object *w = lv_json_idx(list, j);
 		bool exists = false;
 
 		for (i = 0; i < t->n && !exists; i++) {

@@ -118,12 +118,10 @@ query_value_eq(const char *key, const char *want, struct json_object *v,
 
 	if (json_object_is_type(v, json_type_array)) {
 		/* e.g. Neutron "security_groups=<id>": any element. */
-		size_t i, n = json_object_array_length(v);
+		size_t i, n = lv_json_len(v);
 
 		for (i = 0; i < n; i++)
-			if (query_value_eq(key, want,
-			                   json_object_array_get_idx(v, i),
-			                   flags))
+			if (query_value_eq(key, want, lv_json_idx(v, i), flags))
 				return true;
 		return false;
 	}

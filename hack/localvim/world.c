@@ -156,6 +156,31 @@ world_kill(struct lv_obj *obj)
 	}
 }
 
+void
+world_stop(struct lv_obj *obj)
+{
+	double deadline = lv_now() + 2.0;
+	pid_t pid = obj->pid;
+
+	if (pid <= 0)
+		return;
+	world_kill(obj);
+	obj->pid = 0;
+	for (;;) {
+		struct timespec ts = {0, 5 * 1000 * 1000};
+		pid_t r = waitpid(pid, NULL, WNOHANG);
+
+		if (r == pid || (r < 0 && errno == ECHILD))
+			return;
+		if (lv_now() > deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			return;
+		}
+		nanosleep(&ts, NULL);
+	}
+}
+
 /* Ends every child process and waits (bounded) for each to exit. */
 static void
 world_kill_all(struct localvim *lv)
@@ -316,7 +341,7 @@ world_remove(struct localvim *lv, struct lv_obj *obj)
 			break;
 		}
 	}
-	world_kill(obj);
+	world_stop(obj);
 	world_obj_free(obj);
 }
 

@@ -149,10 +149,13 @@ struct lv_obj *world_find(struct localvim *lv, enum lv_kind kind,
 /* By id, or else by unique name. */
 struct lv_obj *world_lookup(struct localvim *lv, enum lv_kind kind,
                             const char *id_or_name);
-/* Removes and frees obj (ends its process if any). */
+/* Removes and frees obj (ends its process if any, see world_stop). */
 void world_remove(struct localvim *lv, struct lv_obj *obj);
 /* Ends obj's process (SIGTERM) on purpose. */
 void world_kill(struct lv_obj *obj);
+/* The same, and waits (bounded, then SIGKILL) until it is gone, so that
+ * its address no longer answers when the API says the object is gone. */
+void world_stop(struct lv_obj *obj);
 
 /* Advances every state machine whose due time has passed. */
 void world_tick(struct localvim *lv, double now);

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # End-to-end: the real kubectl against localvim's Kubernetes API with the
 # kubeconfig localvim wrote. Server-side apply of a Deployment + Service,
-# pods as real processes on 127.79.x.y:80, EndpointSlices following ready
+# pods as real processes on 127.N.x.y:80, EndpointSlices following ready
 # pods, scale, a killed pod replaced, field-manager conflicts, stale
 # resourceVersion 409, bearer-token 401, HPA stored, delete.
 . "$(dirname "$0")/lib.sh"
-# Pods from 10.79.0.0/16 (127.79.x.y), clear of a hand-run localvim's.
-echo '{"pod_cidr": "10.79.0.0/16"}' >"$lv_tmp/config.json"
+# Pods from 10.N.0.0/16 (lib.sh), clear of a hand-run localvim's.
+echo "{\"pod_cidr\": \"10.$lv_net.0.0/16\"}" >"$lv_tmp/config.json"
 lv_start --config "$lv_tmp/config.json"
 
 k() { kubectl --request-timeout=20s "$@"; }
@@ -62,7 +62,7 @@ wait_for 10 sh -c "[ \$(kubectl get endpointslices -l \
 	kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[*].addresses[0]}' |
 	wc -w) = 2 ]" || fail "endpointslice"
 for ip in $(slice_ips); do
-	case $ip in 10.79.*) ;; *) fail "pod IP $ip not from pod_cidr" ;; esac
+	case $ip in 10.$lv_net.*) ;; *) fail "pod IP $ip not from pod_cidr" ;; esac
 	curl -sf --max-time 2 "http://127.${ip#*.}/" | grep -q "Served by web-" ||
 		fail "pod $ip not serving"
 done

@@ -4,6 +4,11 @@
 set -euo pipefail
 
 LOCALVIM=${LOCALVIM:?path of the localvim binary}
+# Tenant networks of a test are 10.$lv_net.x.y (served on 127.$lv_net.x.y):
+# random in 100-239 so that two test runs on one machine (a CI checkout
+# next to a developer's tree), which RESOURCE_LOCK cannot order, rarely
+# meet, and never meet the default world (10.10/16, pods 10.244/16).
+lv_net=$((100 + RANDOM % 140))
 lv_tmp=$(mktemp -d "${TMPDIR:-/tmp}/localvim-test.XXXXXX")
 lv_pid=""
 

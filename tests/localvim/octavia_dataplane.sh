@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# End-to-end data plane: two servers (real processes on 127.78.0.12/13:80)
+# End-to-end data plane: two servers (real processes on 127.N.0.12/13:80)
 # behind an Octavia load balancer built with the real openstack CLI (a real
 # HAProxy on the VIP). 100 GETs split 50/50; killing a server takes its
 # member to ERROR and all traffic to the other; an L7 path rule routes to
 # one pool; 409 while PENDING_UPDATE; failover; cascade delete. Its own
-# 10.78.0.0/24 keeps it clear of a hand-run localvim's default world.
+# 10.N.0.0/24 (lib.sh) keeps it clear of a hand-run localvim's default world.
 . "$(dirname "$0")/lib.sh"
 lv_start
 
@@ -24,14 +24,14 @@ member_status() {
 }
 
 os network create lvt-net >/dev/null || fail "network"
-os subnet create --network lvt-net --subnet-range 10.78.0.0/24 lvt-subnet \
+os subnet create --network lvt-net --subnet-range 10.$lv_net.0.0/24 lvt-subnet \
 	>/dev/null || fail "subnet"
 net_id=$(os network show lvt-net -f value -c id)
 os server create --image ubuntu-18.04 --flavor ds512M \
-	--nic net-id=$net_id,v4-fixed-ip=10.78.0.12 --wait web1 >/dev/null ||
+	--nic net-id=$net_id,v4-fixed-ip=10.$lv_net.0.12 --wait web1 >/dev/null ||
 	fail "web1"
 os server create --image ubuntu-18.04 --flavor ds512M \
-	--nic net-id=$net_id,v4-fixed-ip=10.78.0.13 --wait web2 >/dev/null ||
+	--nic net-id=$net_id,v4-fixed-ip=10.$lv_net.0.13 --wait web2 >/dev/null ||
 	fail "web2"
 
 os loadbalancer create --name lb1 --vip-subnet-id lvt-subnet --wait \
@@ -42,10 +42,10 @@ os loadbalancer listener create --name l1 --protocol HTTP \
 	--protocol-port 80 --wait lb1 >/dev/null || fail "listener"
 os loadbalancer pool create --name p1 --lb-algorithm ROUND_ROBIN \
 	--listener l1 --protocol HTTP --wait >/dev/null || fail "pool"
-m1=$(os loadbalancer member create --address 10.78.0.12 \
+m1=$(os loadbalancer member create --address 10.$lv_net.0.12 \
 	--protocol-port 80 --subnet-id lvt-subnet --wait p1 -f value -c id) ||
 	fail "member 1"
-m2=$(os loadbalancer member create --address 10.78.0.13 \
+m2=$(os loadbalancer member create --address 10.$lv_net.0.13 \
 	--protocol-port 80 --subnet-id lvt-subnet --wait p1 -f value -c id) ||
 	fail "member 2"
 os loadbalancer healthmonitor create --name hm1 --delay 1 --timeout 1 \
@@ -57,10 +57,16 @@ wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 	fail "member 2 never ONLINE"
 [ "$(member_status "$m1")" = ONLINE ] || fail "member 1 not ONLINE"
 
-out=$(spread 100)
-echo "$out"
-echo "$out" | grep -Eq '^ *50 Served by web1$' || fail "not 50/50: $out"
-echo "$out" | grep -Eq '^ *50 Served by web2$' || fail "not 50/50: $out"
+# even: 100 GETs split exactly 50/50. On a loaded machine one health check
+# with a 1 s timeout can miss and take a member out for a second, moving a
+# request; so one re-measure is allowed, and it must be exact.
+even() {
+	out=$(spread 100)
+	echo "$out"
+	echo "$out" | grep -Eq '^ *50 Served by web1$' &&
+		echo "$out" | grep -Eq '^ *50 Served by web2$'
+}
+even || even || fail "not 50/50: $out"
 
 # A write while PENDING_UPDATE is refused with 409.
 token=$(os token issue -f value -c id)
@@ -91,21 +97,21 @@ lb_active() {
 	wait_for 10 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 		show lb1 -f value -c provisioning_status)\" = ACTIVE ]"
 }
-[ "$(batch '{"address":"10.78.0.12","protocol_port":80}')" = 202 ] ||
+[ "$(batch "{\"address\":\"10.$lv_net.0.12\",\"protocol_port\":80}")" = 202 ] ||
 	fail "batch update"
 lb_active || fail "batch never ACTIVE"
-[ "$(os loadbalancer member list p1 -f value -c address)" = 10.78.0.12 ] ||
+[ "$(os loadbalancer member list p1 -f value -c address)" = 10.$lv_net.0.12 ] ||
 	fail "batch did not remove web2"
 out=$(spread 10)
 echo "$out" | grep -Eq '^ *10 Served by web1$' || fail "after batch: $out"
-[ "$(batch '{"address":"10.78.0.12","protocol_port":80},
-	{"address":"10.78.0.13","protocol_port":80}')" = 202 ] ||
+[ "$(batch "{\"address\":\"10.$lv_net.0.12\",\"protocol_port\":80},
+	{\"address\":\"10.$lv_net.0.13\",\"protocol_port\":80}")" = 202 ] ||
 	fail "batch restore"
 lb_active || fail "batch restore never ACTIVE"
 m1=$(os loadbalancer member list p1 -f value -c id -c address |
-	awk '$2 == "10.78.0.12" { print $1 }')
+	awk -v a="10.$lv_net.0.12" '$2 == a { print $1 }')
 m2=$(os loadbalancer member list p1 -f value -c id -c address |
-	awk '$2 == "10.78.0.13" { print $1 }')
+	awk -v a="10.$lv_net.0.13" '$2 == a { print $1 }')
 [ -n "$m1" ] && [ -n "$m2" ] || fail "batch restore lost a member"
 wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 	member show p1 $m2 -f value -c operating_status)\" = ONLINE ]" ||
@@ -114,7 +120,7 @@ wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 # L7: /site1-web2... goes to a pool holding only web2.
 os loadbalancer pool create --name p2 --lb-algorithm ROUND_ROBIN \
 	--loadbalancer lb1 --protocol HTTP --wait >/dev/null || fail "pool 2"
-os loadbalancer member create --address 10.78.0.13 --protocol-port 80 \
+os loadbalancer member create --address 10.$lv_net.0.13 --protocol-port 80 \
 	--subnet-id lvt-subnet --wait p2 >/dev/null || fail "p2 member"
 os loadbalancer l7policy create --name to-web2 --action REDIRECT_TO_POOL \
 	--redirect-pool p2 l1 --wait >/dev/null 2>&1 ||
