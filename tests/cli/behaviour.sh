@@ -50,12 +50,14 @@ done
 expect "top-level help" 0 "Commands:" "$nfvsync" --help
 expect "apply --help" 0 "usage: nfvsync apply" "$nfvsync" apply --help
 expect "plan without --offline reads the VIMs, and says why it cannot" 1 "SITE1_PASSWORD (password_env), which is not set" env -u SITE1_PASSWORD "$nfvsync" plan $ex
+expect "a Kubernetes VIM's token is named too, never shown" 1 "SITE2_TOKEN, which is not set" env -u SITE2_TOKEN "$nfvsync" plan $ex
 expect "nothing is planned blind" 1 "could not read the VIMs; nothing was planned" env -u SITE1_PASSWORD "$nfvsync" plan $ex
 expect "version" 0 "nfvsync " "$nfvsync" version
 
 cp -r $ex "$tmp/unreachable"
 sed -i "s|auth_url: .*|auth_url: 'http://127.0.0.1:1/v3'|" "$tmp/unreachable/vims/site1.yaml"
-expect "an unreachable VIM is an error with the failing call" 1 "POST http://127.0.0.1:1/v3/auth/tokens -> connection failed" env SITE1_PASSWORD=x "$nfvsync" plan "$tmp/unreachable"
+sed -i "s|auth_url: .*|auth_url: 'http://127.0.0.1:1'|" "$tmp/unreachable/vims/site2.yaml"
+expect "an unreachable VIM is an error with the failing call" 1 "POST http://127.0.0.1:1/v3/auth/tokens -> connection failed" env SITE1_PASSWORD=x SITE2_TOKEN=x "$nfvsync" plan "$tmp/unreachable"
 mkdir "$tmp/empty"
 expect "empty directory is refused" 1 'never reads an empty source as "delete everything"' "$nfvsync" plan --offline "$tmp/empty"
 echo "name: not a descriptor" >"$tmp/empty/notes.yaml"
