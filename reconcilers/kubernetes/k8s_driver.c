@@ -33,114 +33,6 @@ struct k8s_driver {
 
 /* ---- credentials ------------------------------------------------------- */
 
-static char *
-k8s_path_relative_to(const char *base, const char *path)
-{
-	const char *slash;
-
-	if (path[0] == '/' || !base)
-		return xstrdup(path);
-	slash = strrchr(base, '/');
-	if (!slash)
-		return xstrdup(path);
-	return xasprintf("%.*s/%s", (int)(slash - base), base, path);
-}
-
-static void
-k8s_wipe(char *s)
-{
-	volatile char *p = s;
-
-	while (p && *p)
-		*p++ = '\0';
-}
-
-/* The whole file (at most 64 KiB) without its trailing newline. */
-static int
-k8s_read_token_file(const char *path, char **ret)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *f;
-	int err;
-
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < 65536)
-		strbuf_add(&sb, buf, n);
-	err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	memset(buf, 0, sizeof(buf));
-	if (err < 0) {
-		k8s_wipe(sb.buf);
-		strbuf_done(&sb);
-		return err;
-	}
-	while (sb.len > 0 &&
-	       (sb.buf[sb.len - 1] == '\n' || sb.buf[sb.len - 1] == '\r'))
-		sb.buf[--sb.len] = '\0';
-	*ret = strbuf_detach(&sb);
-	if (!*ret)
-		*ret = xstrdup("");
-	return 0;
-}
-
-static int
-k8s_driver_token(const struct nfv_vim *vim, char **ret, struct diag *reterr)
-{
-	struct diag_pos pos = {vim->file, 0, 0};
-	char *path;
-	int r;
-
-	if (vim->secret_env) {
-		const char *v = getenv(vim->secret_env);
-
-		if (!v || !*v) {
-			diag_error(reterr, &pos,
-			           "VIM '%s': the bearer token comes from the "
-			           "environment variable %s, which is %s",
-			           vim->name, vim->secret_env,
-			           v ? "empty" : "not set");
-			return -ENOENT;
-		}
-		*ret = xstrdup(v);
-		return 0;
-	}
-	if (vim->secret_file) {
-		path = k8s_path_relative_to(vim->file, vim->secret_file);
-		r = k8s_read_token_file(path, ret);
-		if (r < 0) {
-			diag_error(
-			    reterr, &pos,
-			    "VIM '%s': cannot read the bearer token file "
-			    "%s: %s",
-			    vim->name, path, strerror(-r));
-			free(path);
-			return r == -EIO ? -EIO : -ENOENT;
-		}
-		if (!**ret) {
-			diag_error(
-			    reterr, &pos,
-			    "VIM '%s': the bearer token file %s is empty",
-			    vim->name, path);
-			free(*ret);
-			*ret = NULL;
-			free(path);
-			return -ENOENT;
-		}
-		free(path);
-		return 0;
-	}
-	diag_error(reterr, &pos,
-	           "VIM '%s': no bearer token source: nfvsync reads the token "
-	           "only from an environment variable or a file%s",
-	           vim->name,
-	           vim->secret_inline ? ", never from the VIM file" : "");
-	return -ENOENT;
-}
-
 /* ---- life -------------------------------------------------------------- */
 
 void
@@ -209,12 +101,11 @@ k8s_driver_open(const struct nfv_vim *vim, const struct k8s_driver_opts *opts,
 	k8s_driver_add_namespace(d, d->default_ns);
 	k8s_view_init(&d->view, vim->name);
 
-	r = k8s_driver_token(vim, &token, reterr);
+	r = nfv_vim_secret(vim, &token, reterr);
 	if (r < 0)
 		goto fail;
 	d->auth_header = xasprintf("Authorization: Bearer %s", token);
-	k8s_wipe(token);
-	free(token);
+	nfv_secret_free(token);
 
 	if (http)
 		ho = *http;
@@ -228,8 +119,7 @@ k8s_driver_open(const struct nfv_vim *vim, const struct k8s_driver_opts *opts,
 		if (strstr(vim->ssl_ca_cert, "-----BEGIN")) {
 			ho.ca_pem = vim->ssl_ca_cert;
 		} else {
-			ca_file =
-			    k8s_path_relative_to(vim->file, vim->ssl_ca_cert);
+			ca_file = nfv_vim_path(vim, vim->ssl_ca_cert);
 			if (access(ca_file, R_OK) != 0) {
 				r = -errno;
 				diag_error(
@@ -297,10 +187,7 @@ k8s_driver_free(struct k8s_driver *d)
 		return;
 	k8s_view_done(&d->view);
 	http_client_free(d->http);
-	if (d->auth_header) {
-		k8s_wipe(d->auth_header);
-		free(d->auth_header);
-	}
+	nfv_secret_free(d->auth_header);
 	for (i = 0; i < d->nnss; i++)
 		free(d->nss[i]);
 	free(d->nss);

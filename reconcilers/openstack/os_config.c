@@ -34,15 +34,6 @@ os_auth_type_name(enum os_auth_type t)
 }
 
 static void
-os_wipe_n(void *buf, size_t n)
-{
-	volatile unsigned char *p = buf;
-
-	while (n-- > 0)
-		*p++ = 0;
-}
-
-static void
 os_wipe(char *s)
 {
 	volatile char *p = s;
@@ -576,58 +567,12 @@ out:
 
 /* ---- Tacker VIM registrations ---- */
 
-/* path relative to the directory of base (a file), unless absolute. */
-static char *
-os_path_relative_to(const char *base, const char *path)
-{
-	const char *slash;
-
-	if (path[0] == '/' || !base)
-		return xstrdup(path);
-	slash = strrchr(base, '/');
-	if (!slash)
-		return xstrdup(path);
-	return xasprintf("%.*s/%s", (int)(slash - base), base, path);
-}
-
-static int
-os_read_secret_file(const char *path, char **ret)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char buf[4096];
-	size_t n;
-	FILE *f;
-	int err;
-
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0 && sb.len < 65536)
-		strbuf_add(&sb, buf, n);
-	err = ferror(f) ? -EIO : 0;
-	fclose(f);
-	os_wipe_n(buf, sizeof(buf));
-	if (err < 0) {
-		if (sb.buf)
-			os_wipe(sb.buf);
-		strbuf_done(&sb);
-		return err;
-	}
-	if (sb.len > 0 && sb.buf[sb.len - 1] == '\n')
-		sb.buf[--sb.len] = '\0';
-	if (sb.len > 0 && sb.buf[sb.len - 1] == '\r')
-		sb.buf[--sb.len] = '\0';
-	*ret = strbuf_detach(&sb);
-	return 0;
-}
-
 int
 os_config_from_vim(const struct nfv_vim *vim, struct os_config **ret,
                    struct diag *reterr)
 {
 	struct diag_pos pos = {vim->file, 0, 0};
 	struct os_config *c;
-	char *path;
 	int r;
 
 	if (vim->kind != NFV_VIM_OPENSTACK) {
@@ -659,56 +604,12 @@ os_config_from_vim(const struct nfv_vim *vim, struct os_config **ret,
 		if (strncmp(vim->ssl_ca_cert, "-----BEGIN", 10) == 0)
 			c->ca_pem = xstrdup(vim->ssl_ca_cert);
 		else
-			c->cacert =
-			    os_path_relative_to(vim->file, vim->ssl_ca_cert);
+			c->cacert = nfv_vim_path(vim, vim->ssl_ca_cert);
 	}
 
-	if (vim->secret_env) {
-		const char *v = getenv(vim->secret_env);
-
-		if (!v || !*v) {
-			diag_error(reterr, &pos,
-			           "VIM '%s': the password comes from the "
-			           "environment variable %s (password_env), "
-			           "which is %s",
-			           vim->name, vim->secret_env,
-			           v ? "empty" : "not set");
-			r = -ENOENT;
-			goto fail;
-		}
-		c->password = xstrdup(v);
-	} else if (vim->secret_file) {
-		path = os_path_relative_to(vim->file, vim->secret_file);
-		r = os_read_secret_file(path, &c->password);
-		if (r < 0) {
-			diag_error(reterr, &pos,
-			           "VIM '%s': cannot read the password file %s "
-			           "(password_file): %s",
-			           vim->name, path, strerror(-r));
-			free(path);
-			r = r == -EIO ? -EIO : -ENOENT;
-			goto fail;
-		}
-		if (!*c->password) {
-			diag_error(reterr, &pos,
-			           "VIM '%s': the password file %s "
-			           "(password_file) is empty",
-			           vim->name, path);
-			free(path);
-			r = -ENOENT;
-			goto fail;
-		}
-		free(path);
-	} else {
-		diag_error(reterr, &pos,
-		           "VIM '%s': no password source: nfvsync reads the "
-		           "password only from password_env or password_file%s",
-		           vim->name,
-		           vim->secret_inline ? ", never from the VIM file"
-		                              : "");
-		r = -ENOENT;
+	r = nfv_vim_secret(vim, &c->password, reterr);
+	if (r < 0)
 		goto fail;
-	}
 	if (!c->verify && strncmp(c->auth_url, "https://", 8) == 0)
 		diag_warn(reterr, &pos,
 		          "VIM '%s': TLS certificate verification is off "

@@ -241,6 +241,20 @@ const struct nfv_vnf *nfv_service_vnf(const struct nfv_service *s,
                                       const char *name);
 const struct nfv_vdu *nfv_vnf_vdu(const struct nfv_vnf *v, const char *name);
 
+/* A path a VIM file gives (CA, secret file), relative to that file's
+ * directory unless absolute. Caller frees. */
+char *nfv_vim_path(const struct nfv_vim *vim, const char *path);
+/*
+ * The VIM's secret — an OpenStack password or a Kubernetes bearer token —
+ * from the environment variable or file the registration names. 0 and *ret
+ * (free with nfv_secret_free), or -ENOENT/-EIO with a message that names the
+ * variable or file, never the secret.
+ */
+int nfv_vim_secret(const struct nfv_vim *vim, char **ret,
+                   struct diag *reterr);
+/* Wipes a secret, then frees it; NULL-safe. */
+void nfv_secret_free(char *s);
+
 /* Frees the arrays of a model (strings are borrowed, see above). */
 void nfv_model_done(struct nfv_model *m);
 

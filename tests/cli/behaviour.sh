@@ -50,7 +50,7 @@ done
 expect "top-level help" 0 "Commands:" "$nfvsync" --help
 expect "apply --help" 0 "usage: nfvsync apply" "$nfvsync" apply --help
 expect "plan without --offline reads the VIMs, and says why it cannot" 1 "SITE1_PASSWORD (password_env), which is not set" env -u SITE1_PASSWORD "$nfvsync" plan $ex
-expect "a Kubernetes VIM's token is named too, never shown" 1 "SITE2_TOKEN, which is not set" env -u SITE2_TOKEN "$nfvsync" plan $ex
+expect "a Kubernetes VIM's token is named too, never shown" 1 "the bearer token comes from the environment variable SITE2_TOKEN (bearer_token_env), which is not set" env -u SITE2_TOKEN "$nfvsync" plan $ex
 expect "nothing is planned blind" 1 "could not read the VIMs; nothing was planned" env -u SITE1_PASSWORD "$nfvsync" plan $ex
 expect "version" 0 "nfvsync " "$nfvsync" version
 
