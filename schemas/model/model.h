@@ -250,8 +250,7 @@ char *nfv_vim_path(const struct nfv_vim *vim, const char *path);
  * (free with nfv_secret_free), or -ENOENT/-EIO with a message that names the
  * variable or file, never the secret.
  */
-int nfv_vim_secret(const struct nfv_vim *vim, char **ret,
-                   struct diag *reterr);
+int nfv_vim_secret(const struct nfv_vim *vim, char **ret, struct diag *reterr);
 /* Wipes a secret, then frees it; NULL-safe. */
 void nfv_secret_free(char *s);
 
