@@ -44,8 +44,8 @@ admin DELETE /v1/faults >/dev/null
 # 429 with Retry-After.
 admin PUT /v1/faults/nova '{"rate_limit":1.0,"retry_after":7}' >/dev/null
 hdrs=$(curl -s -D - -o /dev/null -H "X-Auth-Token: $tok" "$nova/servers")
-echo "$hdrs" | grep -q '^HTTP/1.1 429' || fail "no 429: $hdrs"
-echo "$hdrs" | tr -d '\r' | grep -qi '^Retry-After: 7$' || fail "Retry-After"
+echo "$hdrs" | has '^HTTP/1.1 429' || fail "no 429: $hdrs"
+echo "$hdrs" | tr -d '\r' | has -i '^Retry-After: 7$' || fail "Retry-After"
 admin DELETE /v1/faults >/dev/null
 
 # Latency: the answer takes at least the injected 400 ms.
@@ -98,14 +98,14 @@ sid=$(curl -sf -H "X-Auth-Token: $tok" -H 'Content-Type: application/json' \
 	python3 -c "import json,sys; print(json.load(sys.stdin)['server']['id'])")
 wait_for 10 sh -c "curl -sf -H 'X-Auth-Token: $tok' $nova/servers/$sid |
 	grep -q '\"status\":\"ERROR\"'" || fail "build did not fail"
-curl -sf -H "X-Auth-Token: $tok" "$nova/servers/$sid" | grep -q 'injected' ||
+curl -sf -H "X-Auth-Token: $tok" "$nova/servers/$sid" | has 'injected' ||
 	fail "no fault"
 
 # Accounting: counts per method/endpoint/status, then reset.
 counts=$(admin GET /v1/requests)
-echo "$counts" | grep -q '"GET nova /v2.1/servers 503":1' ||
+echo "$counts" | has '"GET nova /v2.1/servers 503":1' ||
 	fail "503 not counted: $counts"
-echo "$counts" | grep -q '"POST keystone /v3/auth/tokens 201"' ||
+echo "$counts" | has '"POST keystone /v3/auth/tokens 201"' ||
 	fail "token issue not counted"
 admin DELETE /v1/requests >/dev/null
 [ "$(admin GET /v1/requests | grep -o '"total":[0-9]*')" = '"total":0' ] ||
@@ -117,8 +117,8 @@ tok=$(token)
 [ "$(curl -sf -H "X-Auth-Token: $tok" "$nova/servers")" = '{"servers":[]}' ] ||
 	fail "servers survived reset"
 curl -sf -H "X-Auth-Token: $tok" "$lb/v2/lbaas/loadbalancers" |
-	grep -q '"loadbalancers":\[\]' || fail "balancers survived reset"
-"$LOCALVIM" env --state-dir "$lv_tmp/state" | grep -q '^export OS_CLOUD=localvim$' ||
+	has '"loadbalancers":\[\]' || fail "balancers survived reset"
+"$LOCALVIM" env --state-dir "$lv_tmp/state" | has '^export OS_CLOUD=localvim$' ||
 	fail "localvim env"
 lv_stop
 echo "PASS"

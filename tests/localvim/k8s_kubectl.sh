@@ -52,18 +52,18 @@ slice_ips() {
 		sort
 }
 
-k get namespace default -o name | grep -q namespace/default || fail "ns"
+k get namespace default -o name | has namespace/default || fail "ns"
 k get ns kube-system >/dev/null || fail "kube-system"
 k apply --server-side -f "$manifest" || fail "apply"
 wait_for 10 ready 2 || fail "2 replicas never ready"
 # kubectl's table (server-side Table rendering).
-k get deploy web | grep -Eq '^web +2/2 +2 +2 ' || fail "table: $(k get deploy)"
+k get deploy web | has -E '^web +2/2 +2 +2 ' || fail "table: $(k get deploy)"
 wait_for 10 sh -c "[ \$(kubectl get endpointslices -l \
 	kubernetes.io/service-name=web -o jsonpath='{.items[*].endpoints[*].addresses[0]}' |
 	wc -w) = 2 ]" || fail "endpointslice"
 for ip in $(slice_ips); do
 	case $ip in 10.$lv_net.*) ;; *) fail "pod IP $ip not from pod_cidr" ;; esac
-	curl -sf --max-time 2 "http://127.${ip#*.}/" | grep -q "Served by web-" ||
+	curl -sf --max-time 2 "http://127.${ip#*.}/" | has "Served by web-" ||
 		fail "pod $ip not serving"
 done
 

@@ -28,6 +28,13 @@ fail() {
 	exit 1
 }
 
+# has ARGS...: grep that reads all of its input. "cmd | grep -q" can end
+# before cmd has written everything; cmd then dies of SIGPIPE and, with
+# pipefail, a match reads as a failure.
+has() {
+	grep "$@" >/dev/null
+}
+
 # wait_for SECONDS CMD...: polls CMD every 0.1 s until it succeeds.
 wait_for() {
 	local limit=$1 start

@@ -63,8 +63,8 @@ wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 even() {
 	out=$(spread 100)
 	echo "$out"
-	echo "$out" | grep -Eq '^ *50 Served by web1$' &&
-		echo "$out" | grep -Eq '^ *50 Served by web2$'
+	echo "$out" | has -E '^ *50 Served by web1$' &&
+		echo "$out" | has -E '^ *50 Served by web2$'
 }
 even || even || fail "not 50/50: $out"
 
@@ -103,7 +103,7 @@ lb_active || fail "batch never ACTIVE"
 [ "$(os loadbalancer member list p1 -f value -c address)" = 10.$lv_net.0.12 ] ||
 	fail "batch did not remove web2"
 out=$(spread 10)
-echo "$out" | grep -Eq '^ *10 Served by web1$' || fail "after batch: $out"
+echo "$out" | has -E '^ *10 Served by web1$' || fail "after batch: $out"
 [ "$(batch "{\"address\":\"10.$lv_net.0.12\",\"protocol_port\":80},
 	{\"address\":\"10.$lv_net.0.13\",\"protocol_port\":80}")" = 202 ] ||
 	fail "batch restore"
@@ -134,7 +134,7 @@ os loadbalancer l7rule create --type PATH --compare-type STARTS_WITH \
 wait_for 10 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 	show lb1 -f value -c provisioning_status)\" = ACTIVE ]" || fail "l7r"
 out=$(spread 10 site1-web2-mandbs)
-echo "$out" | grep -Eq '^ *10 Served by web2$' || fail "l7 route: $out"
+echo "$out" | has -E '^ *10 Served by web2$' || fail "l7 route: $out"
 
 # Kill web2: its member goes ERROR, every request goes to web1.
 admin POST /v1/kill '{"name":"web2"}' || fail "kill web2"
@@ -143,12 +143,12 @@ wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 	fail "member 2 not ERROR after its server died"
 out=$(spread 100)
 echo "$out"
-echo "$out" | grep -Eq '^ *100 Served by web1$' || fail "failover: $out"
+echo "$out" | has -E '^ *100 Served by web1$' || fail "failover: $out"
 
 # Failover restarts the balancer's HAProxy; traffic keeps flowing.
 os loadbalancer failover --wait lb1 || fail "failover"
 out=$(spread 10)
-echo "$out" | grep -Eq '^ *10 Served by web1$' || fail "after failover"
+echo "$out" | has -E '^ *10 Served by web1$' || fail "after failover"
 
 os loadbalancer delete --cascade --wait lb1 || fail "cascade delete"
 if curl -s --max-time 2 "http://$vip_lo/" >/dev/null; then

@@ -10,7 +10,7 @@ lv_start
 
 os() { openstack --os-cloud localvim "$@"; }
 
-os token issue -f value -c id | grep -q '^gAAAA' || fail "token issue"
+os token issue -f value -c id | has '^gAAAA' || fail "token issue"
 [ "$(os network show net0 -f value -c name)" = net0 ] || fail "net0"
 os network create lvt-net >/dev/null || fail "network create"
 os subnet create --network lvt-net --subnet-range 10.$lv_net.0.0/24 lvt-subnet \
@@ -33,10 +33,10 @@ os server create --image ubuntu-18.04 --flavor ds512M --network lvt-net \
 [ "$(os server show web1 -f value -c status)" = ACTIVE ] || fail "status"
 
 body=$(curl -sf --max-time 5 http://127.$lv_net.0.12/) || fail "no data plane"
-echo "$body" | grep -q "Served by web1" || fail "body: $body"
-echo "$body" | grep -q "Server IP: 10.$lv_net.0.12" || fail "body: $body"
+echo "$body" | has "Served by web1" || fail "body: $body"
+echo "$body" | has "Server IP: 10.$lv_net.0.12" || fail "body: $body"
 
-os server list -f value -c Name | sort | tr '\n' ' ' | grep -q "web1 web2" ||
+os server list -f value -c Name | sort | tr '\n' ' ' | has "web1 web2" ||
 	fail "server list"
 [ "$(os server list --name '^web1$' -f value -c Name)" = web1 ] ||
 	fail "name filter"
@@ -45,7 +45,7 @@ os server list -f value -c Name | sort | tr '\n' ' ' | grep -q "web1 web2" ||
 
 # Metadata, tags (microversion 2.26+), actions, server groups.
 os server set --property nfv.role=vnf web1 || fail "metadata set"
-os server show web1 -f value -c properties | grep -q "nfv.role.: .vnf." ||
+os server show web1 -f value -c properties | has "nfv.role.: .vnf." ||
 	fail "metadata: $(os server show web1 -f value -c properties)"
 os --os-compute-api-version 2.52 server set --tag nfv-demo web1 ||
 	fail "tag set"
@@ -60,12 +60,12 @@ fi
 os server start web1 || fail "start"
 wait_for 10 sh -c "openstack --os-cloud localvim server show web1 \
 	-f value -c status | grep -qx ACTIVE" || fail "not ACTIVE again"
-curl -sf --max-time 2 http://127.$lv_net.0.12/ | grep -q "Served by web1" ||
+curl -sf --max-time 2 http://127.$lv_net.0.12/ | has "Served by web1" ||
 	fail "not serving after start"
 os server reboot --hard --wait web1 || fail "reboot"
 os server group create --policy anti-affinity grp >/dev/null ||
 	fail "server group"
-os server group show grp -f json | grep -q anti-affinity ||
+os server group show grp -f json | has anti-affinity ||
 	fail "server group policy"
 
 # Neutron security groups and tags.
@@ -80,7 +80,7 @@ os port set --tag nfvsync web1-port || fail "port tag"
 admin POST /v1/kill '{"name":"web2"}' || fail "kill web2"
 wait_for 10 sh -c "openstack --os-cloud localvim server show web2 \
 	-f value -c status | grep -qx ERROR" || fail "web2 not ERROR"
-os server show web2 -f json -c fault | grep -q "killed" || fail "no fault"
+os server show web2 -f json -c fault | has "killed" || fail "no fault"
 
 os server delete --wait web1 || fail "delete web1"
 if os server show web1 >/dev/null 2>&1; then
