@@ -153,7 +153,7 @@ static const struct os_list os_lists[] = {
      "networks"},
     {"network", "/v2.0/subnets?fields=id&fields=network_id&fields=cidr",
      PLAN_KIND_INVALID, "subnets"},
-    {"image", "/v2/images?limit=1000", PLAN_KIND_INVALID, "images"},
+    {"image", "/v2/images", PLAN_KIND_INVALID, "images"},
     {"compute", "/flavors", PLAN_KIND_INVALID, "flavors"},
 };
 

@@ -86,8 +86,10 @@ plan_rc() { "$nfvsync" plan --detailed-exitcode "$tmp/r" >"$tmp/plan.txt" 2>&1; 
 write_nsd yes
 check "apply from scratch succeeds" "$nfvsync" apply --auto-approve "$tmp/r"
 server_is() { # name status address
-	openstack server show "$1" -f json | jq -e --arg s "$2" --arg a "$3" \
-		'.status == $s and (.addresses | tostring | contains($a))' >/dev/null
+	local j
+	j=$(openstack server show "$1" -f json) || return 1
+	jq -e --arg s "$2" --arg a "$3" \
+		'.status == $s and (.addresses | tostring | contains($a))' <<<"$j" >/dev/null
 }
 check "servers are ACTIVE on their fixed IPs" bash -c \
 	"$(declare -f server_is); server_is e2e-web-VDU1-0 ACTIVE 10.10.0.12 && server_is e2e-web-VDU2-0 ACTIVE 10.10.0.13"
@@ -95,7 +97,7 @@ check "the balancer is ACTIVE with both members" bash -c \
 	'openstack loadbalancer show e2e-lb -f value -c provisioning_status | grep -qx ACTIVE &&
 	 [ "$(openstack loadbalancer member list e2e-lb-pool -f value -c address | sort | tr "\n" " ")" = "10.10.0.12 10.10.0.13 " ]'
 check "servers carry nfvsync's tags" bash -c \
-	'openstack --os-compute-api-version 2.26 server show e2e-web-VDU1-0 -f json | jq -e ".tags | index(\"nfvsync.ns=e2e\")" >/dev/null'
+	'j=$(openstack --os-compute-api-version 2.26 server show e2e-web-VDU1-0 -f json) && jq -e ".tags | index(\"nfvsync.ns=e2e\")" <<<"$j" >/dev/null'
 rc=$(plan_rc)
 check "a second plan is a no-op (exit 0)" [ "$rc" = 0 ]
 
