@@ -375,70 +375,53 @@ os_attr_int(const struct plan_action *a, const char *key, long dflt)
 	return v ? strtol(v, NULL, 10) : dflt;
 }
 
+/* The collection (list key and URL segment) of each kind of resource. */
+static const char *const os_collections[PLAN_KIND_MAX] = {
+    [PLAN_SERVER] = "servers",
+    [PLAN_PORT] = "ports",
+    [PLAN_LOADBALANCER] = "loadbalancers",
+    [PLAN_LISTENER] = "listeners",
+    [PLAN_POOL] = "pools",
+    [PLAN_MEMBER] = "members",
+    [PLAN_HEALTH_MONITOR] = "healthmonitors",
+    [PLAN_L7_POLICY] = "l7policies",
+};
+
 /* Records a resource this driver just made, for later actions. */
 static struct os_res *
 os_driver_remember(struct os_driver *d, const struct plan_action *a,
                    struct json_object *obj)
 {
-	struct json_object *tags;
+	struct json_object *tags, *list, *arr;
+	const struct os_res *pool;
 
 	/* The decoders read tags: make sure the object shows ours even when
 	 * the create response omits them. */
 	if (!json_object_object_get_ex(obj, "tags", &tags))
 		json_object_object_add(obj, "tags",
 		                       os_tags_json(a->service, a->spec_hash));
+	/* The decoders take list answers: {"<collection>": [obj]}. */
+	list = json_object_new_object();
+	arr = json_object_new_array();
+	json_object_array_add(arr, json_object_get(obj));
+	json_object_object_add(list, os_collections[a->kind], arr);
 	switch (a->kind) {
-	case PLAN_SERVER: {
-		struct json_object *list = json_object_new_object();
-		struct json_object *arr = json_object_new_array();
-
-		json_object_array_add(arr, json_object_get(obj));
-		json_object_object_add(list, "servers", arr);
+	case PLAN_SERVER:
 		os_view_add_servers(&d->view, list, NULL);
-		json_object_put(list);
 		break;
-	}
-	case PLAN_PORT: {
-		struct json_object *list = json_object_new_object();
-		struct json_object *arr = json_object_new_array();
-
-		json_object_array_add(arr, json_object_get(obj));
-		json_object_object_add(list, "ports", arr);
+	case PLAN_PORT:
 		os_view_add_ports(&d->view, list, NULL);
-		json_object_put(list);
 		break;
-	}
-	case PLAN_MEMBER: {
-		struct json_object *list = json_object_new_object();
-		struct json_object *arr = json_object_new_array();
-		const struct os_res *pool =
-		    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
-
-		json_object_array_add(arr, json_object_get(obj));
-		json_object_object_add(list, "members", arr);
+	case PLAN_MEMBER:
+		pool = os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
 		os_view_add_members(&d->view, pool ? pool->obs.id : NULL, list,
 		                    NULL);
-		json_object_put(list);
 		break;
-	}
-	default: {
-		static const char *const colls[PLAN_KIND_MAX] = {
-		    [PLAN_LOADBALANCER] = "loadbalancers",
-		    [PLAN_LISTENER] = "listeners",
-		    [PLAN_POOL] = "pools",
-		    [PLAN_HEALTH_MONITOR] = "healthmonitors",
-		    [PLAN_L7_POLICY] = "l7policies",
-		};
-		struct json_object *list = json_object_new_object();
-		struct json_object *arr = json_object_new_array();
-
-		json_object_array_add(arr, json_object_get(obj));
-		json_object_object_add(list, colls[a->kind], arr);
+	default:
 		os_view_add_octavia(&d->view, a->kind, list, NULL);
-		json_object_put(list);
 		break;
 	}
-	}
+	json_object_put(list);
 	return &d->view.res[d->view.n - 1];
 }
 
@@ -1021,14 +1004,6 @@ static char *
 os_octavia_path(struct os_driver *d, const struct plan_action *a,
                 const char *id)
 {
-	static const char *const colls[PLAN_KIND_MAX] = {
-	    [PLAN_LOADBALANCER] = "loadbalancers",
-	    [PLAN_LISTENER] = "listeners",
-	    [PLAN_POOL] = "pools",
-	    [PLAN_HEALTH_MONITOR] = "healthmonitors",
-	    [PLAN_L7_POLICY] = "l7policies",
-	};
-
 	if (a->kind == PLAN_MEMBER) {
 		const struct os_res *pool =
 		    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
@@ -1043,8 +1018,8 @@ os_octavia_path(struct os_driver *d, const struct plan_action *a,
 		                      id)
 		          : xasprintf("/v2/lbaas/pools/%s/members", pool_id);
 	}
-	return id ? xasprintf("/v2/lbaas/%s/%s", colls[a->kind], id)
-	          : xasprintf("/v2/lbaas/%s", colls[a->kind]);
+	return id ? xasprintf("/v2/lbaas/%s/%s", os_collections[a->kind], id)
+	          : xasprintf("/v2/lbaas/%s", os_collections[a->kind]);
 }
 
 /* The path rule of an L7 policy: PATH STARTS_WITH path_prefix. */
