@@ -37,6 +37,7 @@ lab_available(void)
 	struct http_response resp;
 	struct os_config *cfg = NULL;
 	struct stat st;
+	struct diag d;
 	bool ok;
 
 	snprintf(lab_clouds, sizeof(lab_clouds), "%s/clouds.yaml",
@@ -57,7 +58,11 @@ lab_available(void)
 		return false;
 	}
 	req.url = cfg->auth_url;
-	ok = http_do(c, &req, &resp, NULL) == 0 && resp.status == 200;
+	/* A down lab is a connection error, reported into d (never NULL:
+	 * the HTTP layer writes its message there). */
+	diag_init(&d);
+	ok = http_do(c, &req, &resp, &d) == 0 && resp.status == 200;
+	diag_done(&d);
 	if (!ok)
 		fprintf(stderr,
 		        "SKIP: Keystone at %s does not answer (lab down)\n",
