@@ -1,0 +1,40 @@
+/*
+ * The controller's HTTP endpoints (libmicrohttpd, on its own thread,
+ * loopback by default): /healthz, /readyz, /status (JSON published by the
+ * loop), /metrics (Prometheus text from a metrics registry) and /webhook
+ * (GitHub, GitLab and Gitea push events, verified against a shared
+ * secret), which wakes the loop through a pollable file descriptor.
+ */
+#ifndef NFV_HTTPD_H
+#define NFV_HTTPD_H
+
+#include <stdbool.h>
+
+#include "diag.h"
+
+struct metrics;
+
+struct httpd_opts {
+	const char *listen;         /* "127.0.0.1:9180"; port 0 = any */
+	const char *webhook_secret; /* NULL: /webhook answers 404 */
+	const char *ref;            /* pushes to other refs do not trigger */
+	struct metrics *metrics;    /* borrowed */
+};
+
+struct httpd;
+
+int httpd_start(const struct httpd_opts *o, struct httpd **ret,
+                struct diag *reterr);
+/* The port actually bound (useful with port 0). */
+unsigned httpd_port(const struct httpd *h);
+/* Replaces the JSON served on /status (copied). */
+void httpd_set_status(struct httpd *h, const char *json);
+/* /readyz answers 200 once ready, 503 before. */
+void httpd_set_ready(struct httpd *h, bool ready);
+/* Readable after a verified push event; httpd_take_trigger drains it and
+ * says whether one came. */
+int httpd_trigger_fd(const struct httpd *h);
+bool httpd_take_trigger(struct httpd *h);
+void httpd_stop(struct httpd *h);
+
+#endif
