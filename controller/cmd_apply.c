@@ -6,6 +6,7 @@
  * not, and running apply again converges the rest.
  */
 #include "cli.h"
+#include "executor.h"
 #include "plan.h"
 #include "vims.h"
 
@@ -37,53 +38,40 @@ apply_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-struct apply_stats {
-	size_t done;
-	size_t failed;
-	size_t skipped;
-};
-
-/* Carries out plan's actions in order (members_only: pool members only),
- * printing one line each and the errors of those that fail. */
+/* Prints one line per action and the errors of those that fail. */
 static void
-apply_run(struct vim_set *vims, const struct plan *plan, bool members_only,
-          struct apply_stats *st)
+apply_print(const struct executor_event *ev, void *payload)
 {
-	struct diag d;
-	size_t i, k;
+	const struct plan_action *a = ev->action;
+	size_t k;
 
-	diag_init(&d);
-	for (i = 0; i < plan->n; i++) {
-		const struct plan_action *a = &plan->actions[i];
-		double t = apply_now();
-		int r;
-
-		if (members_only && a->kind != PLAN_MEMBER)
-			continue;
+	switch (ev->phase) {
+	case EXECUTOR_START:
 		printf("%s %s %s on %s ... ", plan_op_name(a->op),
 		       plan_kind_name(a->kind), a->name, a->vim);
 		fflush(stdout);
-		r = vim_set_apply(vims, a, &d);
-		if (r == 0) {
-			printf("done (%.1f s)\n", apply_now() - t);
-			st->done++;
-		} else {
-			/* -EAGAIN: a pod member whose address is not known. */
-			bool skip = r == -ENOTSUP || r == -EAGAIN;
+		return;
+	case EXECUTOR_DONE:
+		printf("done (%.1f s)\n", ev->seconds);
+		return;
+	case EXECUTOR_FAILED:
+	case EXECUTOR_SKIPPED:
+		printf("%s\n",
+		       ev->phase == EXECUTOR_SKIPPED ? "skipped" : "failed");
+		for (k = 0; k < ev->diag->n; k++) {
+			char *msg = diag_entry_format(&ev->diag->entries[k]);
 
-			printf("%s\n", skip ? "skipped" : "failed");
-			if (skip)
-				st->skipped++;
-			else
-				st->failed++;
-			for (k = 0; k < d.n; k++) {
-				char *msg = diag_entry_format(&d.entries[k]);
-
-				printf("    %s\n", msg);
-				free(msg);
-			}
+			printf("    %s\n", msg);
+			free(msg);
 		}
-		diag_done(&d);
+		return;
+	case EXECUTOR_FOLLOW_UP:
+		printf("\nThe VIMs moved on (new pods): following up.\n");
+		diag_print(ev->diag, stderr);
+		return;
+	case EXECUTOR_REREAD_FAILED:
+		diag_print(ev->diag, stderr);
+		return;
 	}
 }
 
@@ -113,8 +101,8 @@ cmd_apply(int argc, char **argv)
 	struct plan *plan = NULL;
 	struct diag d;
 	char *text = NULL;
-	struct apply_stats st = {0, 0, 0};
-	size_t done = 0, failed = 0, skipped = 0;
+	struct executor_opts eo = {0};
+	struct executor_stats st = {0};
 	double t0 = apply_now();
 	int r, rc = CLI_EXIT_ERROR;
 
@@ -143,38 +131,16 @@ cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	printf("\n");
-	apply_run(&vims, plan, false, &st);
-	/*
-	 * Pods that the plan's Deployments started are pool members the plan
-	 * could not know of: read the VIMs again and add those (members only;
-	 * anything else that changed meanwhile waits for the next apply).
-	 */
-	if (st.failed == 0 && st.done > 0) {
-		struct plan *next = NULL;
-
-		diag_init(&d);
-		if (vim_set_observe(&vims, &d) == 0 &&
-		    plan_build(&repo->model, &vims.obs, NULL, &next, &d) == 0 &&
-		    next->n > 0) {
-			printf(
-			    "\nThe VIMs moved on (new pods): following up.\n");
-			st.skipped = 0;
-			apply_run(&vims, next, true, &st);
-		}
-		diag_print(&d, stderr);
-		diag_done(&d);
-		plan_free(next);
-	}
-	done = st.done;
-	failed = st.failed;
-	skipped = st.skipped;
+	eo.model = &repo->model;
+	eo.on_event = apply_print;
+	executor_run(&vims, plan, &eo, &st);
 	printf("\nApply: %zu done, %zu failed, %zu skipped in %.1f s (%llu VIM "
 	       "requests).\n",
-	       done, failed, skipped, apply_now() - t0,
+	       st.done, st.failed, st.skipped, apply_now() - t0,
 	       vim_set_requests(&vims));
-	if (failed || skipped)
+	if (st.failed || st.skipped)
 		printf("Run apply again to retry what did not succeed.\n");
-	rc = failed || skipped ? CLI_EXIT_ERROR : CLI_EXIT_OK;
+	rc = st.failed || st.skipped ? CLI_EXIT_ERROR : CLI_EXIT_OK;
 out:
 	free(text);
 	plan_free(plan);

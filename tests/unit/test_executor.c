@@ -1,0 +1,145 @@
+/*
+ * Unit tests of the executor's control flow without a VIM: every action
+ * goes to a VIM with no driver (so it is skipped, with the reason), which
+ * is enough to see the order of events, the gate's go/pass/stop and the
+ * counts. Applying on real VIMs is the e2e tests' job.
+ */
+#include "unit.h"
+
+#include "executor.h"
+#include "vims.h"
+
+struct recorder {
+	char log[512];
+	size_t gate_calls;
+	size_t stop_at; /* gate answers STOP for this call (1-based); 0 never */
+	const char *pass_kind_name; /* gate passes this kind */
+};
+
+static enum executor_verdict
+recorder_gate(const struct plan_action *a, void *payload)
+{
+	struct recorder *r = payload;
+
+	r->gate_calls++;
+	if (r->stop_at && r->gate_calls == r->stop_at)
+		return EXECUTOR_STOP;
+	if (r->pass_kind_name &&
+	    strcmp(plan_kind_name(a->kind), r->pass_kind_name) == 0)
+		return EXECUTOR_PASS;
+	return EXECUTOR_GO;
+}
+
+static void
+recorder_event(const struct executor_event *ev, void *payload)
+{
+	static const char *const names[] = {"start",   "done",      "failed",
+	                                    "skipped", "follow-up", "reread"};
+	struct recorder *r = payload;
+	size_t n = strlen(r->log);
+
+	snprintf(r->log + n, sizeof(r->log) - n, "%s%s:%s", n ? " " : "",
+	         names[ev->phase], ev->action ? ev->action->name : "-");
+	if (ev->phase == EXECUTOR_SKIPPED) {
+		assert_int_equal(ev->diag->n, 1);
+		assert_non_null(strstr(ev->diag->entries[0].message,
+		                       "VIM site9 is not registered"));
+	}
+}
+
+static struct plan_action actions[3] = {
+    {.op = PLAN_CREATE, .kind = PLAN_PORT, .vim = "site9", .name = "p1"},
+    {.op = PLAN_CREATE, .kind = PLAN_SERVER, .vim = "site9", .name = "s1"},
+    {.op = PLAN_CREATE, .kind = PLAN_MEMBER, .vim = "site9", .name = "m1"},
+};
+
+static void
+run(struct recorder *rec, struct executor_stats *st, int expect)
+{
+	struct plan p = {0};
+	struct vim_set vims = {0};
+	struct executor_opts o = {0};
+
+	p.actions = actions;
+	p.n = 3;
+	o.gate = recorder_gate;
+	o.on_event = recorder_event;
+	o.payload = rec;
+	assert_int_equal(executor_run(&vims, &p, &o, st), expect);
+}
+
+static void
+test_executor_tells_each_action_in_plan_order(void **state)
+{
+	struct recorder rec = {0};
+	struct executor_stats st = {0};
+
+	run(&rec, &st, -EIO);
+	assert_string_equal(rec.log, "start:p1 skipped:p1 start:s1 skipped:s1 "
+	                             "start:m1 skipped:m1");
+	assert_int_equal(st.skipped, 3);
+	assert_int_equal(st.done + st.failed + st.passed, 0);
+	assert_false(st.stopped);
+}
+
+static void
+test_executor_gate_passes_actions_by(void **state)
+{
+	struct recorder rec = {.pass_kind_name = "server"};
+	struct executor_stats st = {0};
+
+	run(&rec, &st, -EIO);
+	assert_string_equal(rec.log, "start:p1 skipped:p1 start:m1 skipped:m1");
+	assert_int_equal(st.passed, 1);
+	assert_int_equal(st.skipped, 2);
+}
+
+static void
+test_executor_gate_stop_starts_nothing_more(void **state)
+{
+	struct recorder rec = {.stop_at = 2};
+	struct executor_stats st = {0};
+
+	run(&rec, &st, -ECANCELED);
+	assert_string_equal(rec.log, "start:p1 skipped:p1");
+	assert_true(st.stopped);
+	assert_int_equal(rec.gate_calls, 2);
+}
+
+static void
+test_executor_stop_before_the_first_action_does_nothing(void **state)
+{
+	struct recorder rec = {.stop_at = 1};
+	struct executor_stats st = {0};
+
+	run(&rec, &st, -ECANCELED);
+	assert_string_equal(rec.log, "");
+	assert_int_equal(st.skipped, 0);
+}
+
+static void
+test_executor_empty_plan_succeeds(void **state)
+{
+	struct plan p = {0};
+	struct vim_set vims = {0};
+	struct executor_opts o = {0};
+	struct executor_stats st = {0};
+
+	assert_int_equal(executor_run(&vims, &p, &o, &st), 0);
+	assert_int_equal(st.done + st.failed + st.skipped, 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_executor_tells_each_action_in_plan_order),
+	    cmocka_unit_test(test_executor_gate_passes_actions_by),
+	    cmocka_unit_test(test_executor_gate_stop_starts_nothing_more),
+	    cmocka_unit_test(
+	        test_executor_stop_before_the_first_action_does_nothing),
+	    cmocka_unit_test(test_executor_empty_plan_succeeds),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
