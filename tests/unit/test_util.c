@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include "diag.h"
+#include "log.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -323,6 +324,109 @@ test_xalloc_helpers_copy_and_format(void **state)
 	free(c);
 }
 
+/* ---- log ---------------------------------------------------------------- */
+
+/* Logs one event into a memory stream and returns the line (caller frees). */
+static char *
+log_capture(enum log_format format, enum log_level min,
+            const struct log_field *fields, const char *msg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	log_setup(f, format, min);
+	log_info(fields, "%s", msg);
+	fclose(f);
+	log_setup(NULL, LOG_FORMAT_TEXT, LOG_INFO);
+	return buf;
+}
+
+static void
+test_log_text_line_has_level_prefix_message_and_fields(void **state)
+{
+	char *line = log_capture(
+	    LOG_FORMAT_TEXT, LOG_INFO,
+	    LOG_FIELDS({"ns", "shop"}, {"vnf", "web"}, {"vdu", "VDU1"},
+	               {"action", "respawn"}, {"reason", "server in ERROR"}),
+	    "respawned");
+
+	assert_non_null(strstr(line, " info  shop/web/VDU1: respawned "
+	                             "action=respawn reason=\"server in "
+	                             "ERROR\"\n"));
+	assert_int_equal(line[4], '-'); /* 2026-... timestamp first */
+	free(line);
+}
+
+static void
+test_log_json_line_is_one_object_with_escaped_fields(void **state)
+{
+	char *line = log_capture(
+	    LOG_FORMAT_JSON, LOG_INFO,
+	    LOG_FIELDS({"ns", "shop"}, {"revision", "abc"}, {"vim", NULL}),
+	    "said \"hi\"\n");
+
+	assert_int_equal(strncmp(line, "{\"ts\":\"", 7), 0);
+	assert_non_null(strstr(line, "\"level\":\"info\",\"msg\":\"said "
+	                             "\\\"hi\\\"\\n\",\"ns\":\"shop\","
+	                             "\"revision\":\"abc\"}\n"));
+	assert_null(strstr(line, "vim"));
+	free(line);
+}
+
+static void
+test_log_below_the_minimum_level_writes_nothing(void **state)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	log_setup(f, LOG_FORMAT_TEXT, LOG_WARN);
+	log_info(NULL, "quiet");
+	log_warn(NULL, "loud");
+	fclose(f);
+	log_setup(NULL, LOG_FORMAT_TEXT, LOG_INFO);
+	assert_null(strstr(buf, "quiet"));
+	assert_non_null(strstr(buf, "warn  loud"));
+	free(buf);
+}
+
+static void
+test_log_redacts_secret_fields_and_url_userinfo(void **state)
+{
+	char *line = log_capture(
+	    LOG_FORMAT_JSON, LOG_INFO,
+	    LOG_FIELDS({"webhook_secret", "s3cr3t"}, {"token", "tk"},
+	               {"source", "https://bob:pw@git.example/r.git"}),
+	    "fetch https://x-token:ghp_abc@github.com/o/r failed");
+
+	assert_null(strstr(line, "s3cr3t"));
+	assert_null(strstr(line, "tk\""));
+	assert_null(strstr(line, "pw@"));
+	assert_null(strstr(line, "ghp_abc"));
+	assert_non_null(strstr(line, "https://***@github.com/o/r failed"));
+	assert_non_null(strstr(line, "\"source\":\"https://***@git.example"));
+	free(line);
+}
+
+static void
+test_log_redact_leaves_urls_without_userinfo(void **state)
+{
+	char *s = log_redact("GET http://127.0.0.1:1/v3?a=b@c -> 200 a@b");
+
+	assert_string_equal(s, "GET http://127.0.0.1:1/v3?a=b@c -> 200 a@b");
+	free(s);
+}
+
+static void
+test_log_format_parse_knows_text_and_json(void **state)
+{
+	assert_int_equal(log_format_parse("json"), LOG_FORMAT_JSON);
+	assert_int_equal(log_format_parse("text"), LOG_FORMAT_TEXT);
+	assert_int_equal(log_format_parse("xml"), LOG_FORMAT_INVALID);
+}
+
 int
 main(void)
 {
@@ -339,6 +443,14 @@ main(void)
 	        test_diag_sort_orders_by_file_line_col_and_is_stable),
 	    cmocka_unit_test(test_diag_move_appends_entries_and_counts_errors),
 	    cmocka_unit_test(test_diag_done_accepts_null),
+	    cmocka_unit_test(
+	        test_log_text_line_has_level_prefix_message_and_fields),
+	    cmocka_unit_test(
+	        test_log_json_line_is_one_object_with_escaped_fields),
+	    cmocka_unit_test(test_log_below_the_minimum_level_writes_nothing),
+	    cmocka_unit_test(test_log_redacts_secret_fields_and_url_userinfo),
+	    cmocka_unit_test(test_log_redact_leaves_urls_without_userinfo),
+	    cmocka_unit_test(test_log_format_parse_knows_text_and_json),
 	    cmocka_unit_test(test_strbuf_is_empty_string_before_first_append),
 	    cmocka_unit_test(test_strbuf_appends_bytes_chars_and_formats),
 	    cmocka_unit_test(test_strbuf_grows_past_many_reallocations),
