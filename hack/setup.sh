@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(
 	build-essential cmake pkg-config git ca-certificates
 	libyaml-dev libjson-c-dev libcurl4-openssl-dev libgit2-dev
-	libinotifytools0-dev libcmocka-dev libmicrohttpd-dev
+	libinotifytools0-dev libcmocka-dev libmicrohttpd-dev libssl-dev
 	clang libclang-rt-14-dev valgrind
 	haproxy curl python3
 	python3-openstackclient python3-octaviaclient

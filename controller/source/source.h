@@ -19,10 +19,11 @@ struct source_rev {
 };
 
 struct source_git_opts {
-	const char *url;         /* https://, ssh://, user@host:path, file://, path */
-	const char *ref;         /* branch, tag or SHA; NULL: the remote's HEAD */
-	const char *path;        /* subdirectory of the tree, or NULL */
-	const char *cache_dir;   /* NULL: $XDG_CACHE_HOME/nfvsync or ~/.cache/nfvsync */
+	const char *url;  /* https://, ssh://, user@host:path, file://, path */
+	const char *ref;  /* branch, tag or SHA; NULL: the remote's HEAD */
+	const char *path; /* subdirectory of the tree, or NULL */
+	const char
+	    *cache_dir; /* NULL: $XDG_CACHE_HOME/nfvsync or ~/.cache/nfvsync */
 	const char *token_file;  /* HTTPS token; else $NFVSYNC_GIT_TOKEN */
 	const char *ssh_key;     /* SSH private key file */
 	const char *known_hosts; /* NULL: ~/.ssh/known_hosts */
@@ -32,13 +33,13 @@ struct source;
 
 int source_git_open(const struct source_git_opts *o, struct source **ret,
                     struct diag *reterr);
-int source_dir_open(const char *dir, struct source **ret,
-                    struct diag *reterr);
+int source_dir_open(const char *dir, struct source **ret, struct diag *reterr);
 /* Brings the source up to date (Git: fetch the ref; directory: re-hash)
  * and fills rev with its current revision. 0, or a negative errno with
- * the reason in reterr; on failure rev is untouched. */
-int source_sync(struct source *s, struct source_rev *rev,
-                struct diag *reterr);
+ * the reason in reterr; on failure rev is untouched. rev starts zeroed or
+ * holds an earlier revision, which a successful sync releases. Warnings
+ * (a file that was not read) may come with success. */
+int source_sync(struct source *s, struct source_rev *rev, struct diag *reterr);
 /* A file descriptor to poll: readable when the source changed (inotify);
  * -1 when the source has none (Git). */
 int source_fd(const struct source *s);
