@@ -23,6 +23,16 @@ struct httpd_opts {
 
 struct httpd;
 
+/*
+ * Starts serving on o->listen (127.0.0.0/8 or [::1] only: anything else is
+ * -EPERM with the reason in reterr; a bad address -EINVAL; a bind failure
+ * its -errno). /webhook: POST, at most 1 MiB (413), signed with
+ * X-Hub-Signature-256 (GitHub), X-Gitea-Signature (Gitea) or
+ * X-Gitlab-Token (GitLab), else 401; "ping" answers 200; a push to o->ref
+ * ("main", "refs/heads/main", a tag; NULL: any ref) triggers (200), other
+ * refs and events are accepted without triggering (202). When o->metrics
+ * is set, declares and counts nfvsync_webhook_requests_total{forge,result}.
+ */
 int httpd_start(const struct httpd_opts *o, struct httpd **ret,
                 struct diag *reterr);
 /* The port actually bound (useful with port 0). */
