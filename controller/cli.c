@@ -23,6 +23,8 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	    {"offline", no_argument, NULL, 'O'},
 	    {"auto-approve", no_argument, NULL, 'y'},
 	    {"allow-mass-delete", no_argument, NULL, 'm'},
+	    {"kubeconfig", required_argument, NULL, 'k'},
+	    {"context", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -33,7 +35,7 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:o:h", longopts, NULL)) != -1) {
 		if (c != 'p' && c != 's' && c != 'h' && c != '?' &&
-		    !strchr(flags, c)) {
+		    !strchr(flags, c == 'c' ? 'k' : c)) {
 			fprintf(stderr,
 			        "nfvsync %s: option '%s' does not apply "
 			        "here\n%s",
@@ -77,6 +79,12 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 			break;
 		case 'm':
 			o->allow_mass_delete = true;
+			break;
+		case 'k':
+			o->kubeconfig = optarg;
+			break;
+		case 'c':
+			o->context = optarg;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -156,7 +164,7 @@ cli_observe(const struct cli_opts *o, const struct nfv_repo *repo,
 
 	if (o->offline)
 		return plan_build(&repo->model, NULL, &popts, ret, d);
-	r = vim_set_open(vims, &repo->model, d);
+	r = vim_set_open(vims, &repo->model, o->kubeconfig, o->context, d);
 	if (r == 0)
 		r = vim_set_observe(vims, d);
 	if (r < 0) {

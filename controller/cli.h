@@ -35,11 +35,14 @@ struct cli_opts {
 	bool offline;           /* plan: do not contact the VIMs */
 	bool auto_approve;      /* apply: no confirmation prompt */
 	bool allow_mass_delete; /* plan/apply: lift the deletion guard */
+	const char *kubeconfig; /* plan/apply: --kubeconfig FILE */
+	const char *context;    /* plan/apply: --context NAME */
 };
 
 /* Parses argv for a verb; flags lists the optional extras the verb takes
  * ('o' output format, 'd' --detailed-exitcode, 'f' --out, 'O' --offline,
- * 'y' --auto-approve, 'm' --allow-mass-delete). Returns 0, 1 when
+ * 'y' --auto-approve, 'm' --allow-mass-delete, 'k' --kubeconfig and
+ * --context). Returns 0, 1 when
  * --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,
               const char *flags, struct cli_opts *o);

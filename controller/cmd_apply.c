@@ -19,6 +19,7 @@
 
 static const char apply_usage[] =
     "usage: nfvsync apply [--auto-approve] [--allow-mass-delete]\n"
+    "                     [--kubeconfig FILE] [--context NAME]\n"
     "                     [--strict] [-p PARAMS.yaml]... PATH...\n"
     "\n"
     "Reads what the VIMs hold, shows the plan, asks for confirmation (unless\n"
@@ -27,7 +28,11 @@ static const char apply_usage[] =
     "\n"
     "      --auto-approve     do not ask (needed without a terminal)\n"
     "      --allow-mass-delete  allow deleting more than half of what\n"
-    "                         nfvsync manages\n";
+    "                         nfvsync manages\n"
+    "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
+    "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
+    "      --context NAME     kubeconfig context for those VIMs that name\n"
+    "                         none (default: current-context)\n";
 
 static double
 apply_now(void)
@@ -106,7 +111,7 @@ cmd_apply(int argc, char **argv)
 	double t0 = apply_now();
 	int r, rc = CLI_EXIT_ERROR;
 
-	r = cli_parse(argc, argv, "apply", apply_usage, "ym", &o);
+	r = cli_parse(argc, argv, "apply", apply_usage, "ymk", &o);
 	if (r != 0) {
 		cli_opts_done(&o);
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;

@@ -13,6 +13,7 @@
 static const char plan_usage[] =
     "usage: nfvsync plan [-o text|json] [--out FILE] [--detailed-exitcode]\n"
     "                    [--offline] [--allow-mass-delete]\n"
+    "                    [--kubeconfig FILE] [--context NAME]\n"
     "                    [--strict] [-p PARAMS.yaml]... PATH...\n"
     "\n"
     "Shows the actions that would converge the VIMs to the descriptors,\n"
@@ -23,7 +24,11 @@ static const char plan_usage[] =
     "      --detailed-exitcode  exit 0 no changes, 1 error, 2 changes\n"
     "      --offline          contact no VIM: plan as if all were empty\n"
     "      --allow-mass-delete  plan deletions of more than half of what\n"
-    "                         nfvsync manages\n";
+    "                         nfvsync manages\n"
+    "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
+    "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
+    "      --context NAME     kubeconfig context for those VIMs that name\n"
+    "                         none (default: current-context)\n";
 
 int
 cmd_plan(int argc, char **argv)
@@ -36,7 +41,7 @@ cmd_plan(int argc, char **argv)
 	char *text = NULL;
 	int r, rc = CLI_EXIT_ERROR;
 
-	r = cli_parse(argc, argv, "plan", plan_usage, "odfOm", &o);
+	r = cli_parse(argc, argv, "plan", plan_usage, "odfOmk", &o);
 	if (r != 0) {
 		cli_opts_done(&o);
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;

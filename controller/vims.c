@@ -32,8 +32,11 @@ vim_set_namespaces(struct k8s_driver *k8s, const struct nfv_model *m,
 }
 
 int
-vim_set_open(struct vim_set *s, const struct nfv_model *m, struct diag *reterr)
+vim_set_open(struct vim_set *s, const struct nfv_model *m,
+             const char *kubeconfig, const char *context, struct diag *reterr)
 {
+	struct k8s_driver_opts k8s_opts = {.kubeconfig = kubeconfig,
+	                                   .context = context};
 	size_t i;
 	int ret = 0;
 
@@ -53,7 +56,8 @@ vim_set_open(struct vim_set *s, const struct nfv_model *m, struct diag *reterr)
 		memset(c, 0, sizeof(*c));
 		c->cfg = v;
 		if (v->kind == NFV_VIM_KUBERNETES) {
-			if (k8s_driver_new(v, &c->k8s, reterr) < 0)
+			if (k8s_driver_new_with(v, &k8s_opts, NULL, &c->k8s,
+			                        reterr) < 0)
 				ret = -EINVAL;
 			else
 				vim_set_namespaces(c->k8s, m, v->name);

@@ -40,8 +40,11 @@ struct vim_set {
 
 /* Opens drivers for every VIM registered in the repository (vims/): a
  * registered VIM is one whose nfvsync resources the repository governs, so
- * its leftovers are pruned even when no service is placed on it any more. */
+ * its leftovers are pruned even when no service is placed on it any more.
+ * kubeconfig and context (NULL: kubectl's defaults) serve the Kubernetes
+ * VIMs that give no auth_url. */
 int vim_set_open(struct vim_set *s, const struct nfv_model *m,
+                 const char *kubeconfig, const char *context,
                  struct diag *reterr);
 /* Observes every VIM with a driver; fills s->obs for plan_build. A VIM
  * that cannot be read is an error: nothing is planned blind. */

@@ -32,6 +32,10 @@ struct http_client {
 	struct http_options o;
 	char *ca_file;
 	char *ca_pem;
+	char *cert_file;
+	char *cert_pem;
+	char *key_file;
+	char *key_pem;
 	char *user_agent;
 	CURLM *multi;
 	uint64_t rng;
@@ -148,10 +152,18 @@ http_client_new(const struct http_options *opts, struct http_client **ret,
 	http_options_fill(&c->o);
 	c->ca_file = c->o.ca_file ? xstrdup(c->o.ca_file) : NULL;
 	c->ca_pem = c->o.ca_pem ? xstrdup(c->o.ca_pem) : NULL;
+	c->cert_file = c->o.cert_file ? xstrdup(c->o.cert_file) : NULL;
+	c->cert_pem = c->o.cert_pem ? xstrdup(c->o.cert_pem) : NULL;
+	c->key_file = c->o.key_file ? xstrdup(c->o.key_file) : NULL;
+	c->key_pem = c->o.key_pem ? xstrdup(c->o.key_pem) : NULL;
 	c->user_agent = c->o.user_agent ? xstrdup(c->o.user_agent)
 	                                : xstrdup("nfvsync/" NFVSYNC_VERSION);
 	c->o.ca_file = c->ca_file;
 	c->o.ca_pem = c->ca_pem;
+	c->o.cert_file = c->cert_file;
+	c->o.cert_pem = c->cert_pem;
+	c->o.key_file = c->key_file;
+	c->o.key_pem = c->key_pem;
 	c->o.user_agent = c->user_agent;
 	c->rng = (uint64_t)http_real_now_ms(NULL) * 0x9E3779B97F4A7C15ULL ^
 	         (uint64_t)getpid();
@@ -184,6 +196,16 @@ http_client_free(struct http_client *c)
 	free(c->stats);
 	free(c->ca_file);
 	free(c->ca_pem);
+	free(c->cert_file);
+	free(c->cert_pem);
+	free(c->key_file);
+	if (c->key_pem) {
+		volatile char *p = c->key_pem;
+
+		while (*p)
+			*p++ = '\0';
+		free(c->key_pem);
+	}
 	free(c->user_agent);
 	free(c);
 	if (--curl_users == 0)
@@ -431,6 +453,33 @@ http_has_header(const struct http_request *req, const char *name)
 	return false;
 }
 
+/* The client certificate and key, from files or PEM text (blobs copied by
+ * libcurl). */
+static void
+http_set_client_cert(const struct http_client *c, CURL *e)
+{
+	if (c->cert_file)
+		curl_easy_setopt(e, CURLOPT_SSLCERT, c->cert_file);
+	if (c->cert_pem) {
+		struct curl_blob blob = {c->cert_pem, strlen(c->cert_pem),
+		                         CURL_BLOB_COPY};
+
+		curl_easy_setopt(e, CURLOPT_SSLCERT_BLOB, &blob);
+	}
+	if (c->cert_file || c->cert_pem)
+		curl_easy_setopt(e, CURLOPT_SSLCERTTYPE, "PEM");
+	if (c->key_file)
+		curl_easy_setopt(e, CURLOPT_SSLKEY, c->key_file);
+	if (c->key_pem) {
+		struct curl_blob blob = {c->key_pem, strlen(c->key_pem),
+		                         CURL_BLOB_COPY};
+
+		curl_easy_setopt(e, CURLOPT_SSLKEY_BLOB, &blob);
+	}
+	if (c->key_file || c->key_pem)
+		curl_easy_setopt(e, CURLOPT_SSLKEYTYPE, "PEM");
+}
+
 static int
 http_xfer_start(struct http_xfer *x)
 {
@@ -474,6 +523,7 @@ http_xfer_start(struct http_xfer *x)
 			curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
 		}
 	}
+	http_set_client_cert(c, e);
 
 	if (!x->hdrs) {
 		for (i = 0; i < req->nheaders; i++)

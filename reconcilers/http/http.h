@@ -51,6 +51,12 @@ struct http_options {
 	bool insecure;
 	const char *ca_file;
 	const char *ca_pem;
+	/* A TLS client certificate and its key (kubeconfig users), each as a
+	 * PEM file path or PEM text; the key text is wiped on free. */
+	const char *cert_file;
+	const char *cert_pem;
+	const char *key_file;
+	const char *key_pem;
 	unsigned max_attempts;   /* per request, including the first; 4 */
 	long backoff_base_ms;    /* first retry delay before jitter; 500 */
 	long backoff_max_ms;     /* cap of the exponential delay; 30 s */

@@ -7,6 +7,7 @@
  */
 #include "k8s_driver.h"
 #include "http.h"
+#include "k8s_config.h"
 #include "k8s_manifest.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 struct k8s_driver {
 	const struct nfv_vim *vim;
@@ -30,8 +30,6 @@ struct k8s_driver {
 	size_t nnss;
 	size_t capnss;
 };
-
-/* ---- credentials ------------------------------------------------------- */
 
 /* ---- life -------------------------------------------------------------- */
 
@@ -70,85 +68,41 @@ k8s_driver_open(const struct nfv_vim *vim, const struct k8s_driver_opts *opts,
                 const struct http_options *http, struct k8s_driver **ret,
                 struct diag *reterr)
 {
-	struct diag_pos pos = {vim->file, 0, 0};
 	struct http_options ho;
 	struct k8s_driver *d;
-	char *token = NULL, *ca_file = NULL;
-	size_t len;
+	struct k8s_config *cfg = NULL;
+	const char *ns;
 	int r;
 
-	if (vim->kind != NFV_VIM_KUBERNETES) {
-		diag_error(reterr, &pos, "VIM '%s' is not a Kubernetes VIM",
-		           vim->name);
-		return -EINVAL;
-	}
-	if (!vim->auth_url || !*vim->auth_url) {
-		diag_error(reterr, &pos,
-		           "VIM '%s': auth_url (the API server) is required",
-		           vim->name);
-		return -EINVAL;
-	}
+	r = k8s_config_from_vim(vim, opts ? opts->kubeconfig : NULL,
+	                        opts ? opts->context : NULL, &cfg, reterr);
+	if (r < 0)
+		return r;
 	d = xcalloc(1, sizeof(*d));
 	d->vim = vim;
-	d->server = xstrdup(vim->auth_url);
-	len = strlen(d->server);
-	while (len > 0 && d->server[len - 1] == '/')
-		d->server[--len] = '\0';
-	d->default_ns =
-	    xstrdup(vim->project_name && *vim->project_name ? vim->project_name
-	                                                    : "default");
+	d->server = xstrdup(cfg->server);
+	ns = vim->project_name && *vim->project_name ? vim->project_name
+	     : cfg->namespace                        ? cfg->namespace
+	                                             : "default";
+	d->default_ns = xstrdup(ns);
 	k8s_driver_set_opts(d, opts);
 	k8s_driver_add_namespace(d, d->default_ns);
 	k8s_view_init(&d->view, vim->name);
-
-	r = nfv_vim_secret(vim, &token, reterr);
-	if (r < 0)
-		goto fail;
-	d->auth_header = xasprintf("Authorization: Bearer %s", token);
-	nfv_secret_free(token);
+	d->auth_header = k8s_config_auth_header(cfg);
 
 	if (http)
 		ho = *http;
 	else
 		http_options_init(&ho);
-	ho.insecure = !vim->cert_verify;
-	ho.ca_file = NULL;
-	ho.ca_pem = NULL;
-	if (vim->ssl_ca_cert && *vim->ssl_ca_cert) {
-		/* Tacker stores the CA itself; accept a path as well. */
-		if (strstr(vim->ssl_ca_cert, "-----BEGIN")) {
-			ho.ca_pem = vim->ssl_ca_cert;
-		} else {
-			ca_file = nfv_vim_path(vim, vim->ssl_ca_cert);
-			if (access(ca_file, R_OK) != 0) {
-				r = -errno;
-				diag_error(
-				    reterr, &pos,
-				    "VIM '%s': ssl_ca_cert is neither PEM "
-				    "text nor a readable file (%s: %s)",
-				    vim->name, ca_file, strerror(-r));
-				r = -ENOENT;
-				goto fail;
-			}
-			ho.ca_file = ca_file;
-		}
-	}
+	k8s_config_http_options(cfg, &ho);
 	r = http_client_new(&ho, &d->http, reterr);
-	if (r < 0)
-		goto fail;
-	if (!vim->cert_verify && strncmp(d->server, "https://", 8) == 0)
-		diag_warn(reterr, &pos,
-		          "VIM '%s': TLS certificate verification is off "
-		          "(cert_verify: False): nothing proves the API server "
-		          "is who it claims to be",
-		          vim->name);
-	free(ca_file);
+	k8s_config_free(cfg);
+	if (r < 0) {
+		k8s_driver_free(d);
+		return r;
+	}
 	*ret = d;
 	return 0;
-fail:
-	free(ca_file);
-	k8s_driver_free(d);
-	return r;
 }
 
 /* reterr is optional at the public entry points: NULL drops the detail
@@ -245,12 +199,12 @@ k8s_request_init(struct k8s_driver *d, struct http_request *req,
                  const char **headers, const char *method, const char *url)
 {
 	memset(req, 0, sizeof(*req));
-	headers[0] = d->auth_header;
 	req->service = "kubernetes";
 	req->method = method;
 	req->url = url;
 	req->headers = headers;
-	req->nheaders = 1;
+	if (d->auth_header)
+		headers[req->nheaders++] = d->auth_header;
 }
 
 /*

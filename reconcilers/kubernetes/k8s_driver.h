@@ -6,11 +6,12 @@
  * of manifests built from the model, waiting until a Deployment's pods are
  * ready or a deleted object is gone.
  *
- * Credentials come from a Tacker Kubernetes VIM registration: the server is
- * auth_url, the bearer token is read from secret_env or secret_file, the
- * CA from ssl_ca_cert (PEM text or a path). The token never appears in an
- * error. It builds requests and decodes responses over nfv_http; it knows
- * nothing of the reconcile loop.
+ * Credentials (k8s_config.h) come from a Tacker Kubernetes VIM registration
+ * (auth_url, a bearer token or username/password from the environment or a
+ * file, ssl_ca_cert) or, when the VIM gives no auth_url, from kubeconfig
+ * (the VIM's context, else --context, else the current one). The token
+ * never appears in an error. It builds requests and decodes responses over
+ * nfv_http; it knows nothing of the reconcile loop.
  */
 #ifndef NFV_K8S_DRIVER_H
 #define NFV_K8S_DRIVER_H
@@ -34,12 +35,18 @@ struct k8s_driver_opts {
 	bool force_conflicts;
 	/* How to delete: "Foreground" (default) or "Background". */
 	const char *propagation_policy;
+	/* For a VIM without auth_url: the kubeconfig file (NULL: KUBECONFIG,
+	 * else ~/.kube/config) and the context when the VIM names none
+	 * (NULL: current-context); --kubeconfig and --context. */
+	const char *kubeconfig;
+	const char *context;
 };
 
 /*
  * Opens a driver for one Kubernetes VIM registration (vim is borrowed for
- * the driver's life). Reads the token now: a missing variable or file is
- * -ENOENT with its name (never the token) in reterr. No network yet.
+ * the driver's life). Reads the credentials now: a missing variable, file
+ * or kubeconfig entry is -ENOENT with its name (never the token) in reterr.
+ * No network yet.
  * http (may be NULL) overrides HTTP client settings, e.g. a test clock;
  * its TLS fields are replaced by the VIM's.
  */

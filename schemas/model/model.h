@@ -40,6 +40,9 @@ struct nfv_vim {
 	const char *secret_env;
 	const char *secret_file;
 	bool secret_inline; /* written in the file (a warning) */
+	/* Kubernetes without auth_url: the kubeconfig context to use (NULL:
+	 * --context, else the current context). */
+	const char *context;
 };
 
 struct nfv_kv {
@@ -251,6 +254,9 @@ char *nfv_vim_path(const struct nfv_vim *vim, const char *path);
  * variable or file, never the secret.
  */
 int nfv_vim_secret(const struct nfv_vim *vim, char **ret, struct diag *reterr);
+/* A secret file's text (at most 64 KiB) without its trailing newline:
+ * 0 and *ret (free with nfv_secret_free), or a negative errno. */
+int nfv_secret_read_file(const char *path, char **ret);
 /* Wipes a secret, then frees it; NULL-safe. */
 void nfv_secret_free(char *s);
 

@@ -275,6 +275,7 @@ nfv_model_to_json(const struct nfv_model *m)
 		put_str(o, "name", v->name);
 		put_str(o, "type", nfv_vim_kind_name(v->kind));
 		put_str(o, "auth_url", v->auth_url);
+		put_str(o, "context", v->context);
 		put_str(o, "username", v->username);
 		put_str(o, "project_name", v->project_name);
 		put_bool(o, "cert_verify", v->cert_verify);

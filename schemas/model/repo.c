@@ -149,6 +149,7 @@ static const char *const vim_keys[] = {
     "region_name",
     "interface",
     "description",
+    "context",
     NULL,
 };
 
@@ -197,6 +198,42 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 		return -EINVAL;
 	}
 	v->auth_url = ynode_str(ynode_get(r, "auth_url"));
+	v->context = ynode_str(ynode_get(r, "context"));
+	if (v->kind == NFV_VIM_KUBERNETES && v->auth_url && v->context) {
+		diag_error(d, &ynode_get(r, "context")->pos,
+		           "VIM '%s': give either auth_url (and its token) or "
+		           "context (a kubeconfig context), not both",
+		           name);
+		return -EINVAL;
+	}
+	if (v->kind == NFV_VIM_OPENSTACK && v->context) {
+		diag_error(d, &ynode_get(r, "context")->pos,
+		           "VIM '%s': context names a kubeconfig context; it "
+		           "is for Kubernetes VIMs",
+		           name);
+		return -EINVAL;
+	}
+	/* A Kubernetes VIM without auth_url takes its cluster and user from
+	 * kubeconfig. */
+	if (v->kind == NFV_VIM_KUBERNETES && !v->auth_url) {
+		for (k = 0; k < 3; k++) {
+			static const char *const keys[] = {"bearer_token_env",
+			                                   "bearer_token_file",
+			                                   "username"};
+
+			if (ynode_get(r, keys[k])) {
+				diag_error(d, &ynode_get(r, keys[k])->pos,
+				           "VIM '%s': %s goes with auth_url; "
+				           "without auth_url the credentials "
+				           "come from kubeconfig",
+				           name, keys[k]);
+				return -EINVAL;
+			}
+		}
+		v->project_name = ynode_str(ynode_get(r, "project_name"));
+		v->cert_verify = true;
+		return 0;
+	}
 	if (!v->auth_url || (strncmp(v->auth_url, "http://", 7) != 0 &&
 	                     strncmp(v->auth_url, "https://", 8) != 0)) {
 		diag_error(d,

@@ -38,8 +38,8 @@ nfv_secret_free(char *s)
 }
 
 /* The whole file (at most 64 KiB) without its trailing newline. */
-static int
-nfv_read_secret_file(const char *path, char **ret)
+int
+nfv_secret_read_file(const char *path, char **ret)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char buf[4096];
@@ -69,7 +69,9 @@ nfv_read_secret_file(const char *path, char **ret)
 int
 nfv_vim_secret(const struct nfv_vim *vim, char **ret, struct diag *reterr)
 {
-	bool k8s = vim->kind == NFV_VIM_KUBERNETES;
+	/* Tacker's Kubernetes VIM: a bearer token, or a password with a
+	 * username. */
+	bool k8s = vim->kind == NFV_VIM_KUBERNETES && !vim->username;
 	const char *noun = k8s ? "bearer token" : "password";
 	const char *key = k8s ? "bearer_token" : "password";
 	struct diag_pos pos = {vim->file, 0, 0};
@@ -101,7 +103,7 @@ nfv_vim_secret(const struct nfv_vim *vim, char **ret, struct diag *reterr)
 		return -ENOENT;
 	}
 	path = nfv_vim_path(vim, vim->secret_file);
-	r = nfv_read_secret_file(path, ret);
+	r = nfv_secret_read_file(path, ret);
 	if (r < 0) {
 		diag_error(reterr, &pos,
 		           "VIM '%s': cannot read the %s file %s (%s_file): %s",
