@@ -203,8 +203,10 @@ plan_container_vdu(struct plan *p, const struct nfv_service *s,
 	free(base);
 	a = plan_add(p, PLAN_DEPLOYMENT, s, vnf->vim, xstrdup(name));
 	plan_owner(a, vnf, vdu, -1);
+	/* Without its own, the VIM's: project_name, else the kubeconfig
+	 * context's namespace, else default (known to the driver only). */
 	plan_attr(a, "namespace", "%s",
-	          vdu->namespace ? vdu->namespace : "default");
+	          vdu->namespace ? vdu->namespace : "(the VIM's)");
 	if (vdu->target_cpu_utilization)
 		plan_attr(a, "replicas", "%d (then owned by the autoscaler)",
 		          vdu->instances);

@@ -257,7 +257,8 @@ test_plan_container_vdu_is_deployment_service_and_autoscaler(void **state)
 	assert_action(p, 2, PLAN_AUTOSCALER, "shop-cweb-vdu-1");
 	assert_int_equal(p->actions[0].instance, -1);
 	assert_string_equal(p->actions[0].vim, "k8s");
-	assert_string_equal(attr(&p->actions[0], "namespace"), "default");
+	assert_string_equal(attr(&p->actions[0], "namespace"),
+	                    "(the VIM's)"); /* no namespace of its own */
 	assert_string_equal(attr(&p->actions[0], "replicas"),
 	                    "2 (then owned by the autoscaler)");
 	assert_string_equal(attr(&p->actions[0], "containers"),
