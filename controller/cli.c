@@ -1,6 +1,7 @@
 /* Shared command-line handling; see cli.h. Prints; libraries do not. */
 #include "cli.h"
 #include "plan.h"
+#include "source.h"
 #include "vims.h"
 #include "xalloc.h"
 
@@ -9,6 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Long options with no letter, past any char a verb's flags may name. */
+enum {
+	CLI_OPT_SOURCE = 256,
+	CLI_OPT_REF,
+	CLI_OPT_PATH,
+};
 
 int
 cli_parse(int argc, char **argv, const char *verb, const char *usage,
@@ -26,6 +34,9 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	    {"kubeconfig", required_argument, NULL, 'k'},
 	    {"context", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
+	    {"source", required_argument, NULL, CLI_OPT_SOURCE},
+	    {"ref", required_argument, NULL, CLI_OPT_REF},
+	    {"path", required_argument, NULL, CLI_OPT_PATH},
 	    {NULL, 0, NULL, 0},
 	};
 	int c;
@@ -35,7 +46,7 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:o:h", longopts, NULL)) != -1) {
 		if (c != 'p' && c != 's' && c != 'h' && c != '?' &&
-		    !strchr(flags, c == 'c' ? 'k' : c)) {
+		    c < CLI_OPT_SOURCE && !strchr(flags, c == 'c' ? 'k' : c)) {
 			fprintf(stderr,
 			        "nfvsync %s: option '%s' does not apply "
 			        "here\n%s",
@@ -89,6 +100,15 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 		case 'h':
 			fputs(usage, stdout);
 			return 1;
+		case CLI_OPT_SOURCE:
+			o->source = optarg;
+			break;
+		case CLI_OPT_REF:
+			o->ref = optarg;
+			break;
+		case CLI_OPT_PATH:
+			o->subdir = optarg;
+			break;
 		default:
 			fprintf(stderr, "nfvsync %s: unknown option '%s'\n%s",
 			        verb, argv[optind - 1], usage);
@@ -97,10 +117,23 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	}
 	o->paths = (const char **)argv + optind;
 	o->npaths = (size_t)(argc - optind);
-	if (o->npaths == 0) {
+	if (!o->source && (o->ref || o->subdir)) {
+		fprintf(stderr,
+		        "nfvsync %s: --ref and --path go with --source\n",
+		        verb);
+		return -EINVAL;
+	}
+	if (o->source && o->npaths) {
+		fprintf(stderr,
+		        "nfvsync %s: read either a --source or PATHs, not "
+		        "both\n",
+		        verb);
+		return -EINVAL;
+	}
+	if (o->npaths == 0 && !o->source) {
 		fprintf(stderr,
 		        "nfvsync %s: give the descriptor files or "
-		        "directories to read\n%s",
+		        "directories to read (or --source URL)\n%s",
 		        verb, usage);
 		return -EINVAL;
 	}
@@ -114,15 +147,79 @@ cli_opts_done(struct cli_opts *o)
 	o->param_files = NULL;
 }
 
+/* In d's entries, "DIR/x" becomes "SHA7:SUBDIR/x" (git's name for a file
+ * of a commit), instead of a path in the cache. */
+static void
+cli_name_in_commit(struct diag *d, const char *dir, const char *sha,
+                   const char *subdir)
+{
+	size_t i, n = strlen(dir);
+	char *prefix;
+
+	while (subdir && *subdir == '/')
+		subdir++;
+	prefix = xasprintf(
+	    "%.7s:%s%s", sha, subdir ? subdir : "",
+	    subdir && *subdir && subdir[strlen(subdir) - 1] != '/' ? "/" : "");
+	for (i = 0; i < d->n; i++) {
+		struct diag_entry *e = &d->entries[i];
+		char *at;
+
+		if (e->file && strncmp(e->file, dir, n) == 0 &&
+		    e->file[n] == '/') {
+			char *f = xasprintf("%s%s", prefix, e->file + n + 1);
+
+			free(e->file);
+			e->file = f;
+		}
+		while ((at = strstr(e->message, dir)) && at[n] == '/') {
+			char *m = xasprintf("%.*s%s%s", (int)(at - e->message),
+			                    e->message, prefix, at + n + 1);
+
+			free(e->message);
+			e->message = m;
+		}
+	}
+	free(prefix);
+}
+
 int
 cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 {
 	struct nfv_load_opts lo = {o->param_files, o->nparam_files, o->strict};
+	struct source_git_opts go = {0};
+	struct source *src = NULL;
+	struct source_rev rev = {0};
+	const char *const *paths = o->paths;
+	size_t npaths = o->npaths;
 	struct diag d;
 	int r;
 
 	diag_init(&d);
-	r = nfv_repo_load(o->paths, o->npaths, &lo, ret, &d);
+	if (o->source) {
+		go.url = o->source;
+		go.ref = o->ref;
+		go.path = o->subdir;
+		r = source_git_open(&go, &src, &d);
+		if (r == 0)
+			r = source_sync(src, &rev, &d);
+		if (r < 0)
+			goto out;
+		/* the source's name is the URL (password hidden) + "@ref" */
+		fprintf(stderr,
+		        "Reading descriptors at %.7s (%s) from %.*s%s%s\n",
+		        rev.id, o->ref ? o->ref : "HEAD",
+		        (int)(strlen(source_name(src)) -
+		              (o->ref ? strlen(o->ref) + 1 : 0)),
+		        source_name(src), o->subdir ? ", path " : "",
+		        o->subdir ? o->subdir : "");
+		paths = (const char *const *)&rev.dir;
+		npaths = 1;
+	}
+	r = nfv_repo_load(paths, npaths, &lo, ret, &d);
+	if (rev.dir)
+		cli_name_in_commit(&d, rev.dir, rev.id, o->subdir);
+out:
 	diag_sort(&d);
 	diag_print(&d, stderr);
 	if (r < 0)
@@ -130,6 +227,8 @@ cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 		        "%zu error%s; nothing was changed on any VIM.\n",
 		        d.errors, d.errors == 1 ? "" : "s");
 	diag_done(&d);
+	source_rev_done(&rev);
+	source_free(src);
 	return r;
 }
 

@@ -37,7 +37,21 @@ struct cli_opts {
 	bool allow_mass_delete; /* plan/apply: lift the deletion guard */
 	const char *kubeconfig; /* plan/apply: --kubeconfig FILE */
 	const char *context;    /* plan/apply: --context NAME */
+	const char *source;     /* --source URL: Git instead of PATHs */
+	const char *ref;        /* --ref: branch, tag or SHA (remote HEAD) */
+	const char *subdir;     /* --path: the descriptors' directory */
 };
+
+/* The usage lines of the Git source options, shared by the verbs. */
+#define CLI_SOURCE_USAGE                                                       \
+	"\n"                                                                   \
+	"Instead of PATHs, the descriptors of a Git commit:\n"                 \
+	"      --source URL       repository (https://, ssh://, file://, "     \
+	"path;\n"                                                              \
+	"                         HTTPS token from $NFVSYNC_GIT_TOKEN)\n"      \
+	"      --ref REF          branch, tag or SHA (default: the remote "    \
+	"HEAD)\n"                                                              \
+	"      --path DIR         the descriptors' directory in the tree\n"
 
 /* Parses argv for a verb; flags lists the optional extras the verb takes
  * ('o' output format, 'd' --detailed-exitcode, 'f' --out, 'O' --offline,
@@ -48,7 +62,8 @@ int cli_parse(int argc, char **argv, const char *verb, const char *usage,
               const char *flags, struct cli_opts *o);
 void cli_opts_done(struct cli_opts *o);
 
-/* Loads the descriptors, printing diagnostics to stderr. */
+/* Loads the descriptors (from the PATHs, or the Git --source's commit,
+ * named on stderr), printing diagnostics to stderr. */
 int cli_load(const struct cli_opts *o, struct nfv_repo **ret);
 struct vim_set;
 struct plan;

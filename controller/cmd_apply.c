@@ -20,7 +20,7 @@
 static const char apply_usage[] =
     "usage: nfvsync apply [--auto-approve] [--allow-mass-delete]\n"
     "                     [--kubeconfig FILE] [--context NAME]\n"
-    "                     [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "                     [--strict] [-p PARAMS.yaml]... PATH...|--source URL\n"
     "\n"
     "Reads what the VIMs hold, shows the plan, asks for confirmation (unless\n"
     "--auto-approve) and carries it out. Exits 0 when every action\n"
@@ -32,7 +32,8 @@ static const char apply_usage[] =
     "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
     "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
     "      --context NAME     kubeconfig context for those VIMs that name\n"
-    "                         none (default: current-context)\n";
+    "                         none (default: "
+    "current-context)\n" CLI_SOURCE_USAGE;
 
 static double
 apply_now(void)

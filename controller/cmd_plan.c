@@ -14,7 +14,7 @@ static const char plan_usage[] =
     "usage: nfvsync plan [-o text|json] [--out FILE] [--detailed-exitcode]\n"
     "                    [--offline] [--allow-mass-delete]\n"
     "                    [--kubeconfig FILE] [--context NAME]\n"
-    "                    [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "                    [--strict] [-p PARAMS.yaml]... PATH...|--source URL\n"
     "\n"
     "Shows the actions that would converge the VIMs to the descriptors,\n"
     "grouped by service and VIM, after reading what the VIMs hold.\n"
@@ -28,7 +28,8 @@ static const char plan_usage[] =
     "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
     "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
     "      --context NAME     kubeconfig context for those VIMs that name\n"
-    "                         none (default: current-context)\n";
+    "                         none (default: "
+    "current-context)\n" CLI_SOURCE_USAGE;
 
 int
 cmd_plan(int argc, char **argv)

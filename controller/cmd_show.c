@@ -4,10 +4,11 @@
 #include <stdlib.h>
 
 static const char show_usage[] =
-    "usage: nfvsync show [-o json] [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "usage: nfvsync show [-o json] [--strict] [-p PARAMS.yaml]... "
+    "PATH...|--source URL\n"
     "\n"
     "Prints the resolved desired-state model (inputs substituted,\n"
-    "policies applied, VIM placement resolved) as JSON.\n";
+    "policies applied, VIM placement resolved) as JSON.\n" CLI_SOURCE_USAGE;
 
 int
 cmd_show(int argc, char **argv)

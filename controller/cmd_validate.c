@@ -4,7 +4,8 @@
 #include <stdio.h>
 
 static const char validate_usage[] =
-    "usage: nfvsync validate [--strict] [-p PARAMS.yaml]... PATH...\n"
+    "usage: nfvsync validate [--strict] [-p PARAMS.yaml]... PATH...|--source "
+    "URL\n"
     "\n"
     "Reads TOSCA descriptors (files, or directories searched for *.yaml,\n"
     "with VIM registrations in vims/) and checks them against the NFV\n"
@@ -13,7 +14,7 @@ static const char validate_usage[] =
     "\n"
     "  -p, --param-file FILE  values for get_input (repeatable)\n"
     "      --strict           unknown properties and duplicate keys are\n"
-    "                         errors, not warnings\n";
+    "                         errors, not warnings\n" CLI_SOURCE_USAGE;
 
 int
 cmd_validate(int argc, char **argv)

@@ -33,6 +33,23 @@ run 0 show $corpus/vnfd-containerized
 run 1 validate $corpus/vnfd
 run 1 validate tests/cli/bad
 run 1 plan no/such/path
+
+# The Git source: a local repository, a good and a broken commit.
+gtmp=$(mktemp -d)
+trap 'rm -rf "$gtmp"' EXIT
+export XDG_CACHE_HOME=$gtmp/cache GIT_CONFIG_NOSYSTEM=1
+g() { git -C "$gtmp/repo" -c user.name=t -c user.email=t@example.org "$@"; }
+cp -r examples/symmetric-web "$gtmp/repo"
+git init -q -b main "$gtmp/repo" && g add -A && g commit -q -m good
+g checkout -q -b broken
+sed -i 's/mem_size: 512 MB/mem_size: lots/' "$gtmp/repo/vnfd/site2-web.yaml"
+g commit -q -am broken
+run 0 validate --source "file://$gtmp/repo" --ref main
+run 0 plan --offline --source "$gtmp/repo" --ref main
+run 1 validate --source "file://$gtmp/repo" --ref broken
+run 1 validate --source "file://$gtmp/repo" --ref nosuch
+run 1 validate --source "file://$gtmp/repo" --ref main --path nope
+run 1 validate --source file:///nonexistent
 rm -f /tmp/vg.$$
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
