@@ -839,6 +839,32 @@ mbuild_service_name(struct mbuild *b, const struct tosca_doc *doc)
 	return mbuild_own(b, stem);
 }
 
+/* The service's `metadata: {nfvsync.io/sync: apply|dry-run|suspend}`. */
+static void
+mbuild_sync_mode(struct mbuild *b, struct nfv_service *s,
+                 const struct tosca_doc *doc)
+{
+	static const char *const names[NFV_SYNC_MODE_MAX] = {"apply", "dry-run",
+	                                                     "suspend"};
+	const struct ynode *n =
+	    ynode_get(ynode_get(doc->root, "metadata"), "nfvsync.io/sync");
+	const char *v = ynode_str(n);
+	size_t i;
+
+	if (!n)
+		return;
+	for (i = 0; v && i < NFV_SYNC_MODE_MAX; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			s->sync = (enum nfv_sync_mode)i;
+			return;
+		}
+	}
+	diag_error(b->d, &n->pos,
+	           "metadata nfvsync.io/sync: expected apply, dry-run or "
+	           "suspend");
+	b->errors++;
+}
+
 int
 nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
                    struct diag *d)
@@ -854,6 +880,7 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 	s->name = mbuild_service_name(&b, doc);
 	s->file = doc->path;
 	s->description = ynode_str(ynode_get(doc->root, "description"));
+	mbuild_sync_mode(&b, s, doc);
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
 		const struct tosca_type *t =
 		    mbuild_type(&b, TOSCA_NODE_TYPE, nodes->items[i]);

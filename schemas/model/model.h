@@ -209,11 +209,22 @@ enum nfv_service_kind {
 	NFV_SERVICE_KIND_MAX,
 };
 
+/* How the controller treats a service, from its descriptor's top-level
+ * metadata `nfvsync.io/sync` (the way Flux and Argo CD keep it in the
+ * source): apply, only report drift, or leave it alone. */
+enum nfv_sync_mode {
+	NFV_SYNC_APPLY,   /* absent or "apply" */
+	NFV_SYNC_DRY_RUN, /* "dry-run": plan and report, change nothing */
+	NFV_SYNC_SUSPEND, /* "suspend": neither plan nor change */
+	NFV_SYNC_MODE_MAX,
+};
+
 struct nfv_service {
 	const char *name;
 	const char *file;
 	const char *description;
 	enum nfv_service_kind kind;
+	enum nfv_sync_mode sync;
 	struct nfv_vnf *vnfs;
 	size_t nvnfs;
 	struct nfv_vl *vls; /* NS-level virtual links */
@@ -238,6 +249,7 @@ struct nfv_model {
 
 const char *nfv_vim_kind_name(enum nfv_vim_kind k);
 const char *nfv_service_kind_name(enum nfv_service_kind k);
+const char *nfv_sync_mode_name(enum nfv_sync_mode m);
 const struct nfv_vim *nfv_model_vim(const struct nfv_model *m,
                                     const char *name);
 const struct nfv_vnf *nfv_service_vnf(const struct nfv_service *s,

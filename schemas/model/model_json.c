@@ -292,6 +292,8 @@ nfv_model_to_json(const struct nfv_model *m)
 
 		put_str(o, "name", s->name);
 		put_str(o, "kind", nfv_service_kind_name(s->kind));
+		if (s->sync != NFV_SYNC_APPLY)
+			put_str(o, "sync", nfv_sync_mode_name(s->sync));
 		put_str(o, "file", s->file);
 		a = json_object_new_array();
 		for (j = 0; j < s->nvnfs; j++)

@@ -40,6 +40,19 @@ nfv_service_kind_name(enum nfv_service_kind k)
 	}
 }
 
+const char *
+nfv_sync_mode_name(enum nfv_sync_mode m)
+{
+	switch (m) {
+	case NFV_SYNC_DRY_RUN:
+		return "dry-run";
+	case NFV_SYNC_SUSPEND:
+		return "suspend";
+	default:
+		return "apply";
+	}
+}
+
 const struct nfv_vim *
 nfv_model_vim(const struct nfv_model *m, const char *name)
 {

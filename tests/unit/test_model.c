@@ -9,6 +9,7 @@
 
 #include "model.h"
 #include "repo.h"
+#include "xalloc.h"
 
 /* A standalone VNFD: one VM VDU sized by nfv_compute, one CP, one VL. */
 static const char vnfd_vm[] =
@@ -457,6 +458,64 @@ test_model_params_file_fills_inputs_and_is_not_a_descriptor(void **state)
 	assert_string_equal(vdu->image, "cirros-0.5.2-x86_64-disk");
 	assert_string_equal(vdu->flavor, "m1.tiny");
 	mres_done(&r);
+}
+
+static void
+test_model_sync_metadata_sets_the_service_sync_mode(void **state)
+{
+	static const char *const modes[] = {"dry-run", "suspend", "apply"};
+	static const enum nfv_sync_mode want[] = {
+	    NFV_SYNC_DRY_RUN, NFV_SYNC_SUSPEND, NFV_SYNC_APPLY};
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		struct mres r;
+		char *text =
+		    xasprintf("tosca_definitions_version: "
+		              "tosca_simple_profile_for_nfv_1_0_0\n"
+		              "metadata:\n  nfvsync.io/sync: %s\n%s",
+		              modes[i], strstr(vnfd_vm, "metadata:\n") + 10);
+
+		mres_init(&r);
+		mres_put(&r, "web.yaml", text);
+		assert_int_equal(mres_load(&r), 0);
+		assert_no_errors(&r.d);
+		assert_string_equal(r.m->services[0].name, "web");
+		assert_int_equal(r.m->services[0].sync, want[i]);
+		assert_string_equal(nfv_sync_mode_name(r.m->services[0].sync),
+		                    modes[i]);
+		mres_done(&r);
+		free(text);
+	}
+}
+
+static void
+test_model_sync_metadata_absent_means_apply(void **state)
+{
+	struct mres r;
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", vnfd_vm);
+	assert_int_equal(mres_load(&r), 0);
+	assert_int_equal(r.m->services[0].sync, NFV_SYNC_APPLY);
+	mres_done(&r);
+}
+
+static void
+test_model_sync_metadata_unknown_value_is_an_error_at_it(void **state)
+{
+	struct mres r;
+	char *text = xasprintf("tosca_definitions_version: "
+	                       "tosca_simple_profile_for_nfv_1_0_0\n"
+	                       "metadata:\n  nfvsync.io/sync: paused\n%s",
+	                       strstr(vnfd_vm, "metadata:\n") + 10);
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	assert_int_not_equal(mres_load(&r), 0);
+	expect_error(&r.d, 3, 20, "expected apply, dry-run or suspend");
+	mres_done(&r);
+	free(text);
 }
 
 static void
@@ -917,6 +976,11 @@ main(void)
 	    cmocka_unit_test(
 	        test_model_balancer_default_route_to_vdu_scaled_to_zero_is_an_error),
 	    cmocka_unit_test(test_model_json_is_deterministic),
+	    cmocka_unit_test(
+	        test_model_sync_metadata_sets_the_service_sync_mode),
+	    cmocka_unit_test(test_model_sync_metadata_absent_means_apply),
+	    cmocka_unit_test(
+	        test_model_sync_metadata_unknown_value_is_an_error_at_it),
 	};
 
 	return cmocka_run_group_tests_name("model", tests, NULL, NULL);
