@@ -178,6 +178,16 @@ vim_set_apply(struct vim_set *s, const struct plan_action *a,
 	return -ENOTSUP;
 }
 
+struct http_client *
+vim_conn_http(const struct vim_conn *c)
+{
+	if (c->os)
+		return os_driver_http(c->os);
+	if (c->k8s)
+		return k8s_driver_http(c->k8s);
+	return NULL;
+}
+
 unsigned long long
 vim_set_requests(const struct vim_set *s)
 {

@@ -52,6 +52,9 @@ int vim_set_observe(struct vim_set *s, struct diag *reterr);
 /* Carries out one action; -ENOTSUP when its VIM has no driver yet. */
 int vim_set_apply(struct vim_set *s, const struct plan_action *a,
                   struct diag *reterr);
+/* The HTTP client of a VIM's driver (borrowed), NULL without one. */
+struct http_client;
+struct http_client *vim_conn_http(const struct vim_conn *c);
 /* Requests sent to all VIMs so far. */
 unsigned long long vim_set_requests(const struct vim_set *s);
 void vim_set_done(struct vim_set *s);

@@ -162,6 +162,12 @@ k8s_driver_requests(const struct k8s_driver *d)
 	return http_client_count(d->http, NULL, NULL, -1);
 }
 
+struct http_client *
+k8s_driver_http(const struct k8s_driver *d)
+{
+	return d->http;
+}
+
 const char *
 k8s_driver_namespace_for(const struct k8s_driver *d,
                          const struct plan_action *a)

@@ -88,6 +88,9 @@ int k8s_driver_apply(struct k8s_driver *d, const struct plan_action *a,
 
 /* Requests sent so far, for reports and benchmarks. */
 unsigned long long k8s_driver_requests(const struct k8s_driver *d);
+/* The HTTP client, for per-status request counts (borrowed). */
+struct http_client;
+struct http_client *k8s_driver_http(const struct k8s_driver *d);
 
 /* The namespace an action's objects go to: the VDU's own, else the VIM's
  * project_name, else "default" (borrowed). */

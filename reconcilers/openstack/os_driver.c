@@ -71,6 +71,12 @@ os_driver_view(const struct os_driver *d)
 	return &d->view;
 }
 
+struct http_client *
+os_driver_http(const struct os_driver *d)
+{
+	return os_session_http(d->s);
+}
+
 unsigned long long
 os_driver_requests(const struct os_driver *d)
 {

@@ -48,5 +48,8 @@ int os_driver_apply(struct os_driver *d, const struct plan_action *a,
 
 /* Requests sent so far (all services), for reports and benchmarks. */
 unsigned long long os_driver_requests(const struct os_driver *d);
+/* The HTTP client, for per-status request counts (borrowed). */
+struct http_client;
+struct http_client *os_driver_http(const struct os_driver *d);
 
 #endif
