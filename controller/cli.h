@@ -80,5 +80,12 @@ int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_apply(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+
+/* run and watch: their shared options (cmd_run.c). */
+extern const char cli_loop_options[];
+int cli_loop_main(int argc, char **argv, const char *verb, const char *usage);
 
 #endif

@@ -23,6 +23,9 @@ static const char main_usage[] =
     "  show       print the resolved model as JSON\n"
     "  plan       show what apply would create, change or delete\n"
     "  apply      carry the plan out on the VIMs\n"
+    "  run        the controller on a Git repository (loop, /status)\n"
+    "  watch      the controller on a directory (applies saved edits)\n"
+    "  status     what a running controller reports\n"
     "  version    print the version\n"
     "\n"
     "Run 'nfvsync <command> --help' for a command's options.\n";
@@ -34,7 +37,8 @@ struct cmd {
 
 static const struct cmd cmds[] = {
     {"validate", cmd_validate}, {"show", cmd_show}, {"plan", cmd_plan},
-    {"apply", cmd_apply},       {NULL, NULL},
+    {"apply", cmd_apply},       {"run", cmd_run},   {"watch", cmd_watch},
+    {"status", cmd_status},     {NULL, NULL},
 };
 
 int
