@@ -2,8 +2,10 @@
 # The Kubernetes driver against localvim: starts localvim (ephemeral
 # control-plane ports, pods from 10.83.0.0/16 = 127.83.x.y so a hand-run
 # localvim or another test cannot take their addresses), exports the API
-# server URL from the kubeconfig it wrote and the bearer token, runs
-# test_k8s_localvim, and ends localvim by PID (lib.sh's trap).
+# server URL from the kubeconfig it wrote and the bearer token (and, from
+# its env file, KUBECONFIG and LOCALVIM_ADMIN_URL), runs the test binary
+# (test_k8s_localvim, test_k8s_lease), and ends localvim by PID (lib.sh's
+# trap).
 # Usage: k8s_localvim.sh TEST_BINARY  (LOCALVIM = the localvim binary)
 test_bin=${1:?path of test_k8s_localvim}
 . "$(dirname "$0")/../localvim/lib.sh"
@@ -18,5 +20,5 @@ export LOCALVIM_K8S_TOKEN=localvim-token
 
 rc=0
 "$test_bin" || rc=$?
-[ "$rc" -eq 0 ] || fail "test_k8s_localvim exited with $rc"
+[ "$rc" -eq 0 ] || fail "$(basename "$test_bin") exited with $rc"
 lv_stop
