@@ -12,6 +12,7 @@
 #include "source_impl.h"
 #include "xalloc.h"
 
+#include <fcntl.h>
 #include <poll.h>
 
 struct fixture {
@@ -217,6 +218,35 @@ test_source_dir_moved_directory_is_watched_at_its_new_place(void **state)
 	assert_true(drained(f));
 }
 
+/* More events than the kernel queues: the watch starts over, and the
+ * overflow itself counts as a change. */
+static void
+test_source_dir_event_overflow_is_a_change(void **state)
+{
+	struct fixture *f = *state;
+	FILE *q = fopen("/proc/sys/fs/inotify/max_queued_events", "r");
+	long max = 0, i;
+
+	assert_non_null(q);
+	assert_int_equal(fscanf(q, "%ld", &max), 1);
+	fclose(q);
+	/* each file: IN_CREATE and IN_CLOSE_WRITE */
+	for (i = 0; i < max / 2 + 16; i++) {
+		char *path = xasprintf("%s/vnfd/f%ld.yaml", f->dir, i);
+		int fd = open(path, O_WRONLY | O_CREAT, 0600);
+
+		assert_true(fd >= 0);
+		close(fd);
+		free(path);
+	}
+	assert_true(drained(f));
+	/* still watching, new directories included */
+	sh(f->dir, "mkdir vnfd/after");
+	assert_false(drained(f));
+	free(unit_write(f->dir, "vnfd/after/x.yaml", "x\n"));
+	assert_true(drained(f));
+}
+
 static void
 test_source_dir_one_at_a_time(void **state)
 {
@@ -270,6 +300,7 @@ main(void)
 	    T(test_source_dir_scratch_files_are_not_a_change),
 	    T(test_source_dir_new_subdirectory_is_watched),
 	    T(test_source_dir_moved_directory_is_watched_at_its_new_place),
+	    T(test_source_dir_event_overflow_is_a_change),
 	    T(test_source_dir_one_at_a_time),
 	    T(test_source_dir_missing_directory_is_an_error),
 	    cmocka_unit_test(test_source_dir_ignored_names),

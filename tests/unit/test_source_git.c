@@ -203,6 +203,9 @@ test_source_git_reads_the_branch_head(void **state)
 	assert_file(f->rev.dir, "vnfd/web.yaml", "web: 1\n");
 	assert_false(exists(f->rev.dir, ".git"));
 	assert_non_null(strstr(source_name(f->s), "@main"));
+	/* nothing to poll: the loop fetches on its timer */
+	assert_int_equal(source_fd(f->s), -1);
+	assert_false(source_drain(f->s));
 	free(first);
 	free(second);
 }
