@@ -147,42 +147,6 @@ cli_opts_done(struct cli_opts *o)
 	o->param_files = NULL;
 }
 
-/* In d's entries, "DIR/x" becomes "SHA7:SUBDIR/x" (git's name for a file
- * of a commit), instead of a path in the cache. */
-static void
-cli_name_in_commit(struct diag *d, const char *dir, const char *sha,
-                   const char *subdir)
-{
-	size_t i, n = strlen(dir);
-	char *prefix;
-
-	while (subdir && *subdir == '/')
-		subdir++;
-	prefix = xasprintf(
-	    "%.7s:%s%s", sha, subdir ? subdir : "",
-	    subdir && *subdir && subdir[strlen(subdir) - 1] != '/' ? "/" : "");
-	for (i = 0; i < d->n; i++) {
-		struct diag_entry *e = &d->entries[i];
-		char *at;
-
-		if (e->file && strncmp(e->file, dir, n) == 0 &&
-		    e->file[n] == '/') {
-			char *f = xasprintf("%s%s", prefix, e->file + n + 1);
-
-			free(e->file);
-			e->file = f;
-		}
-		while ((at = strstr(e->message, dir)) && at[n] == '/') {
-			char *m = xasprintf("%.*s%s%s", (int)(at - e->message),
-			                    e->message, prefix, at + n + 1);
-
-			free(e->message);
-			e->message = m;
-		}
-	}
-	free(prefix);
-}
-
 int
 cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 {
@@ -217,8 +181,8 @@ cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 		npaths = 1;
 	}
 	r = nfv_repo_load(paths, npaths, &lo, ret, &d);
-	if (rev.dir)
-		cli_name_in_commit(&d, rev.dir, rev.id, o->subdir);
+	if (src)
+		source_diag_rename(src, &rev, &d);
 out:
 	diag_sort(&d);
 	diag_print(&d, stderr);

@@ -231,6 +231,7 @@ loop_sync(struct loop *l)
 		goto out; /* refused already; its error stays reported */
 	dir = rev.dir;
 	r = nfv_repo_load(&dir, 1, &lo, &repo, &d);
+	source_diag_rename(l->o->source, &rev, &d); /* SHA7:file, not cache */
 	if (r < 0) {
 		char *msg = loop_diag_text(&d);
 		char *err =
@@ -268,6 +269,7 @@ loop_sync(struct loop *l)
 	source_rev_done(&l->rev);
 	l->rev = rev;
 	memset(&rev, 0, sizeof(rev));
+	source_rev_keep(l->o->source, &l->rev); /* its files stay on disk */
 	loop_set_error(&l->failed_rev, NULL);
 	loop_set_error(&l->error, NULL);
 out:

@@ -48,6 +48,7 @@ struct source_git {
 	char *known_hosts;
 	int ssh_port; /* 0 unless an ssh:// URL names one */
 	git_repository *repo;
+	char *kept; /* the snapshot in force: never pruned */
 	/* Per fetch: what a callback refused, and how often it was asked. */
 	char *why;
 	int cred_calls;
@@ -733,9 +734,11 @@ git_snap_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Keeps the newest snapshots (by last use) and the current one. */
+/* Keeps the newest snapshots (by last use), the current one and the one
+ * kept in force. */
 static void
-git_prune_snapshots(const char *revdir, const char *current)
+git_prune_snapshots(const char *revdir, const char *current,
+                    const char *in_force)
 {
 	struct git_snap *snaps = NULL;
 	size_t n = 0, cap = 0, i, kept = 0;
@@ -767,7 +770,8 @@ git_prune_snapshots(const char *revdir, const char *current)
 	closedir(d);
 	qsort(snaps, n, sizeof(*snaps), git_snap_cmp);
 	for (i = 0; i < n; i++) {
-		if (strcmp(snaps[i].path, current) == 0)
+		if (strcmp(snaps[i].path, current) == 0 ||
+		    (in_force && strcmp(snaps[i].path, in_force) == 0))
 			;
 		else if (snaps[i].used.tv_sec && kept < GIT_SNAPSHOTS_KEPT)
 			kept++;
@@ -855,7 +859,7 @@ git_snapshot(struct source_git *g, git_commit *commit, const char *sha,
 		goto out;
 	}
 done:
-	git_prune_snapshots(revdir, dir);
+	git_prune_snapshots(revdir, dir, g->kept);
 	*ret = dir;
 	dir = NULL;
 out:
@@ -909,6 +913,23 @@ out:
 }
 
 static void
+git_keep(struct source *s, const struct source_rev *rev)
+{
+	struct source_git *g = (struct source_git *)s;
+
+	free(g->kept);
+	g->kept = xstrdup(rev->dir);
+}
+
+static char *
+git_file_prefix(const struct source *s, const struct source_rev *rev)
+{
+	const struct source_git *g = (const struct source_git *)s;
+
+	return xasprintf("%.7s:%s%s", rev->id, g->path, *g->path ? "/" : "");
+}
+
+static void
 git_free(struct source *s)
 {
 	struct source_git *g = (struct source_git *)s;
@@ -926,6 +947,7 @@ git_free(struct source *s)
 	free(g->ssh_key);
 	free(g->known_hosts);
 	free(g->why);
+	free(g->kept);
 	free(g);
 	git_libgit2_shutdown();
 }
@@ -935,4 +957,6 @@ static const struct source_ops source_git_ops = {
     .fd = NULL,
     .drain = NULL,
     .free = git_free,
+    .keep = git_keep,
+    .file_prefix = git_file_prefix,
 };

@@ -3,6 +3,7 @@
  * directory sources share: name filtering and hashing. No I/O here.
  */
 #include "source_impl.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,57 @@ bool
 source_drain(struct source *s)
 {
 	return s->ops->drain ? s->ops->drain(s) : false;
+}
+
+void
+source_rev_keep(struct source *s, const struct source_rev *rev)
+{
+	if (s->ops->keep && rev && rev->dir)
+		s->ops->keep(s, rev);
+}
+
+/* In s, every "dir/" becomes prefix; s is replaced (freed). */
+static char *
+source_replace_dir(char *s, const char *dir, const char *prefix)
+{
+	size_t n = strlen(dir);
+	char *at, *from = s;
+
+	while ((at = strstr(from, dir))) {
+		char *r;
+		size_t off;
+
+		if (at[n] != '/') {
+			from = at + 1;
+			continue;
+		}
+		r = xasprintf("%.*s%s%s", (int)(at - s), s, prefix, at + n + 1);
+		off = (size_t)(at - s) + strlen(prefix);
+		free(s);
+		s = r;
+		from = s + off;
+	}
+	return s;
+}
+
+void
+source_diag_rename(const struct source *s, const struct source_rev *rev,
+                   struct diag *d)
+{
+	char *prefix;
+	size_t i;
+
+	if (!s->ops->file_prefix || !rev || !rev->dir)
+		return;
+	prefix = s->ops->file_prefix(s, rev);
+	for (i = 0; i < d->n; i++) {
+		struct diag_entry *e = &d->entries[i];
+
+		if (e->file)
+			e->file = source_replace_dir(e->file, rev->dir, prefix);
+		e->message = source_replace_dir(e->message, rev->dir, prefix);
+	}
+	free(prefix);
 }
 
 const char *

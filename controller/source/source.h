@@ -46,6 +46,14 @@ int source_fd(const struct source *s);
 /* Reads pending change events; true when a descriptor-relevant file
  * changed (editor swap and backup files are ignored). */
 bool source_drain(struct source *s);
+/* Keeps rev's files on disk while it is in force: a Git source prunes
+ * old snapshots but never the kept one (until another is kept). */
+void source_rev_keep(struct source *s, const struct source_rev *rev);
+/* Names rev's files in d's entries (positions and messages) the way the
+ * source knows them: Git's "1a2b3c4:path/file" rather than the snapshot's
+ * place in the cache; a directory's stay as they are. */
+void source_diag_rename(const struct source *s, const struct source_rev *rev,
+                        struct diag *d);
 /* A short human name: the URL@ref or the directory. */
 const char *source_name(const struct source *s);
 void source_rev_done(struct source_rev *rev);

@@ -18,6 +18,11 @@ struct source_ops {
 	int (*fd)(const struct source *s);
 	bool (*drain)(struct source *s);
 	void (*free)(struct source *s);
+	/* optional */
+	void (*keep)(struct source *s, const struct source_rev *rev);
+	/* the name rev's files go by: "<prefix>relative/path" */
+	char *(*file_prefix)(const struct source *s,
+	                     const struct source_rev *rev);
 };
 
 /* The first member of every kind's own struct. */

@@ -470,6 +470,60 @@ test_source_git_reuses_and_prunes_snapshots(void **state)
 }
 
 static void
+test_source_git_never_prunes_the_kept_snapshot(void **state)
+{
+	struct fixture *f = *state;
+	char *kept;
+	int i;
+
+	commit(f, "nsd/ns.yaml", "ns: good\n", "good");
+	assert_int_equal(open_src(f, f->url, "main", NULL), 0);
+	sync_ok(f);
+	source_rev_keep(f->s, &f->rev);
+	kept = strdup(f->rev.dir);
+	/* five newer revisions (broken ones, say): the kept one stays */
+	for (i = 0; i < 5; i++) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "ns: %d\n", i);
+		commit(f, "nsd/ns.yaml", text, "next");
+		sync_ok(f);
+	}
+	assert_file(kept, "nsd/ns.yaml", "ns: good\n");
+	assert_int_equal(count_snapshots(f), 5);
+	free(kept);
+}
+
+static void
+test_source_git_names_files_in_the_commit(void **state)
+{
+	struct fixture *f = *state;
+	struct diag d;
+	struct diag_pos pos = {NULL, 3, 4};
+	char *file, *want;
+
+	commit(f, "deploy/nsd/ns.yaml", "ns\n", "one");
+	assert_int_equal(open_src(f, f->url, "main", "deploy"), 0);
+	sync_ok(f);
+	file = xasprintf("%s/nsd/ns.yaml", f->rev.dir);
+	pos.file = file;
+	diag_init(&d);
+	diag_error(&d, &pos, "imports %s/vnfd/x.yaml, not %sfoo", f->rev.dir,
+	           f->rev.dir);
+	source_diag_rename(f->s, &f->rev, &d);
+	want = xasprintf("%.7s:deploy/nsd/ns.yaml", f->rev.id);
+	assert_string_equal(d.entries[0].file, want);
+	free(want);
+	want = xasprintf("imports %.7s:deploy/vnfd/x.yaml, not %sfoo",
+	                 f->rev.id, f->rev.dir);
+	assert_string_equal(d.entries[0].message, want);
+	assert_int_equal(d.entries[0].line, 3);
+	free(want);
+	diag_done(&d);
+	free(file);
+}
+
+static void
 test_source_git_reads_a_plain_path(void **state)
 {
 	struct fixture *f = *state;
@@ -636,6 +690,8 @@ main(void)
 	    T(test_source_git_missing_ref_is_an_error),
 	    T(test_source_git_unreachable_url_is_an_error),
 	    T(test_source_git_reuses_and_prunes_snapshots),
+	    T(test_source_git_never_prunes_the_kept_snapshot),
+	    T(test_source_git_names_files_in_the_commit),
 	    T(test_source_git_reads_a_plain_path),
 	    T(test_source_git_sends_the_token),
 	    T(test_source_git_password_in_url_is_not_shown),
