@@ -45,6 +45,9 @@ const char cli_loop_options[] =
     "      --webhook-secret-file FILE  enables /webhook (push events)\n"
     "      --log-format text|json\n"
     "      --log-level debug|info|warn|error\n"
+    "      --leader-elect      act only while holding a Kubernetes Lease\n"
+    "                          (kubeconfig and context as below)\n"
+    "      --leader-elect-namespace NS, --lease-name NAME (nfvsync)\n"
     "      --kubeconfig FILE, --context NAME, --strict, -p PARAMS.yaml\n"
     "                          as for plan\n";
 
@@ -109,6 +112,9 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 	    {"param-file", required_argument, NULL, 'p'},
 	    {"kubeconfig", required_argument, NULL, 'k'},
 	    {"context", required_argument, NULL, 'c'},
+	    {"leader-elect", no_argument, NULL, 'E'},
+	    {"leader-elect-namespace", required_argument, NULL, 'N'},
+	    {"lease-name", required_argument, NULL, 'A'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -212,6 +218,15 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 			break;
 		case 'c':
 			lo.context = optarg;
+			break;
+		case 'E':
+			lo.leader_elect = true;
+			break;
+		case 'N':
+			lo.lease_namespace = optarg;
+			break;
+		case 'A':
+			lo.lease_name = optarg;
 			break;
 		case 'p':
 			params =

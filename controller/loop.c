@@ -11,6 +11,7 @@
 #include "executor.h"
 #include "http.h"
 #include "httpd.h"
+#include "k8s_lease.h"
 #include "log.h"
 #include "loop_policy.h"
 #include "metrics.h"
@@ -49,11 +50,15 @@ struct loop {
 	int sigfd;
 	bool stopping;
 	bool reload;
+	struct k8s_lease *lease; /* with --leader-elect */
+	bool leader;             /* acting (always, without a lease) */
+	double lease_next;       /* when to renew or retry */
 
 	struct source_rev rev; /* in force: the last good revision */
 	struct nfv_repo *repo;
-	char *failed_rev; /* newest revision refused */
-	char *error;      /* what went wrong in the last cycle */
+	char *failed_rev;   /* newest revision refused */
+	char *failed_error; /* why */
+	char *error;        /* what else went wrong in the last cycle */
 	struct vim_set vims;
 	bool vims_open;
 	struct policy policy;
@@ -161,6 +166,35 @@ loop_signals_drain(struct loop *l)
 	}
 }
 
+/* ---- leader election ------------------------------------------------ */
+
+/* Acquires or renews the lease when due (or when force). */
+static void
+loop_lease_tick(struct loop *l, bool force)
+{
+	double now = loop_now(), next = 2;
+	bool was = l->leader, leader = false;
+	struct diag d;
+
+	if (!l->lease || (!force && now < l->lease_next))
+		return;
+	diag_init(&d);
+	if (k8s_lease_tick(l->lease, &leader, &next, &d) < 0) {
+		char *msg = loop_diag_text(&d);
+
+		log_warn(NULL, "lease: %s", msg);
+		free(msg);
+	}
+	diag_done(&d);
+	l->leader = leader;
+	l->lease_next = now + next;
+	if (leader && !was)
+		log_info(NULL,
+		         "leading: this replica holds the lease and acts");
+	else if (!leader && was)
+		log_warn(NULL, "lease lost: standing by, acting on nothing");
+}
+
 /* ---- services ------------------------------------------------------- */
 
 static struct loop_service *
@@ -245,7 +279,7 @@ loop_sync(struct loop *l)
 		    d.errors == 1 ? "" : "s",
 		    l->repo ? "the last good revision stays in force"
 		            : "nothing is applied");
-		loop_set_error(&l->error, err);
+		loop_set_error(&l->failed_error, err);
 		loop_set_error(&l->failed_rev, rev.id);
 		loop_error_metric(l, "load");
 		free(err);
@@ -271,6 +305,7 @@ loop_sync(struct loop *l)
 	memset(&rev, 0, sizeof(rev));
 	source_rev_keep(l->o->source, &l->rev); /* its files stay on disk */
 	loop_set_error(&l->failed_rev, NULL);
+	loop_set_error(&l->failed_error, NULL);
 	loop_set_error(&l->error, NULL);
 out:
 	l->reload = false;
@@ -296,7 +331,8 @@ loop_gate(const struct plan_action *a, void *payload)
 	double until = 0;
 
 	loop_signals_drain(l);
-	if (l->stopping)
+	loop_lease_tick(l, false);
+	if (l->stopping || !l->leader)
 		return EXECUTOR_STOP;
 	if (l->o->dry_run || (s && s->sync != NFV_SYNC_APPLY))
 		return EXECUTOR_PASS;
@@ -626,12 +662,12 @@ loop_publish(struct loop *l)
 	in.revision = l->rev.id;
 	in.summary = l->rev.summary;
 	in.failed_revision = l->failed_rev;
-	in.error = l->error;
+	in.error = l->error ? l->error : l->failed_error;
 	in.cycles = l->cycles;
 	in.last_cycle_wall = l->last_cycle_wall;
 	in.dry_run = l->o->dry_run;
-	in.leader = true;
-	in.model = l->repo ? &l->repo->model : NULL;
+	in.leader = l->leader;
+	in.model = l->repo && l->leader ? &l->repo->model : NULL;
 	in.obs = l->observed ? &l->vims.obs : NULL;
 	in.plan = l->pending;
 	in.services = ss;
@@ -655,6 +691,16 @@ loop_cycle(struct loop *l)
 
 	l->cycles++;
 	l->cycle_failed = false;
+	loop_lease_tick(l, false);
+	if (!l->leader) {
+		/* A standby observes nothing and acts on nothing. */
+		l->observed = false;
+		l->last_cycle_wall = (double)time(NULL);
+		loop_publish(l);
+		if (l->httpd)
+			httpd_set_ready(l->httpd, true);
+		return;
+	}
 	loop_sync(l);
 	if (l->repo && !l->stopping)
 		loop_observe_apply(l);
@@ -721,6 +767,8 @@ loop_next(const struct loop *l, double last)
 
 	if (retry > 0 && retry < next)
 		next = retry;
+	if (l->lease && l->lease_next < next)
+		next = l->lease_next;
 	if (l->burst_first > 0) {
 		double b = policy_debounce_at(l->burst_first, l->burst_last,
 		                              LOOP_QUIET_S, LOOP_BURST_MAX_S);
@@ -744,7 +792,17 @@ loop_wait(struct loop *l, double last)
 		double now = loop_now(), next = loop_next(l, last);
 		int ms;
 
-		if (l->stopping || l->reload || now >= next)
+		if (l->stopping || l->reload)
+			return;
+		if (l->lease && now >= l->lease_next) {
+			bool was = l->leader;
+
+			loop_lease_tick(l, false);
+			if (l->leader && !was)
+				return; /* act at once */
+			continue;
+		}
+		if (now >= next)
 			return;
 		ms = (int)((next - now) * 1000) + 1;
 		if (poll(p, 3, ms) < 0 && errno != EINTR)
@@ -772,6 +830,21 @@ loop_free(struct loop *l)
 {
 	size_t i;
 
+	if (l->lease) {
+		struct diag d;
+
+		diag_init(&d);
+		if (k8s_lease_release(l->lease, &d) < 0) {
+			char *msg = loop_diag_text(&d);
+
+			log_warn(NULL, "lease release: %s", msg);
+			free(msg);
+		} else if (l->leader) {
+			log_info(NULL, "lease released");
+		}
+		diag_done(&d);
+		k8s_lease_free(l->lease);
+	}
 	if (l->httpd)
 		httpd_stop(l->httpd);
 	metrics_free(l->metrics);
@@ -782,6 +855,7 @@ loop_free(struct loop *l)
 	nfv_repo_free(l->repo);
 	source_rev_done(&l->rev);
 	free(l->failed_rev);
+	free(l->failed_error);
 	free(l->error);
 	policy_done(&l->policy);
 	for (i = 0; i < l->nservices; i++) {
@@ -805,6 +879,7 @@ loop_run(const struct loop_opts *o)
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	l.metrics = metrics_new();
 	loop_metrics_declare(l.metrics);
+	l.leader = !o->leader_elect;
 	l.sigfd = loop_signals_open();
 	if (l.sigfd < 0) {
 		fprintf(stderr, "nfvsync: signalfd: %s\n", strerror(-l.sigfd));
@@ -828,6 +903,27 @@ loop_run(const struct loop_opts *o)
 		         "port %u",
 		         o->webhook_secret ? " /webhook" : "",
 		         httpd_port(l.httpd));
+	}
+	if (o->leader_elect) {
+		char host[256] = "nfvsync", *id;
+		const char *name = o->lease_name ? o->lease_name : "nfvsync";
+
+		gethostname(host, sizeof(host) - 1);
+		id = xasprintf("%s_%ld", host, (long)getpid());
+		diag_init(&d);
+		ret = k8s_lease_new(o->kubeconfig, o->context,
+		                    o->lease_namespace, name, id, &l.lease, &d);
+		if (ret < 0) {
+			diag_print(&d, stderr);
+			diag_done(&d);
+			free(id);
+			goto out;
+		}
+		diag_done(&d);
+		log_info(LOG_FIELDS({"lease", name}, {"identity", id}),
+		         "leader election: acting only while holding the "
+		         "lease");
+		free(id);
 	}
 	log_info(LOG_FIELDS({"source", source_name(o->source)}),
 	         "reconciling every %.0f s%s", o->interval_s,

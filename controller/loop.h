@@ -32,6 +32,11 @@ struct loop_opts {
 	bool strict;
 	const char *kubeconfig; /* for Kubernetes VIMs without auth_url */
 	const char *context;
+	/* Leader election through a Kubernetes Lease (kubeconfig and context
+	 * above): only the holder observes and acts. */
+	bool leader_elect;
+	const char *lease_namespace; /* NULL: the context's, else default */
+	const char *lease_name;      /* NULL: "nfvsync" */
 };
 
 /*

@@ -50,6 +50,17 @@ run 1 validate --source "file://$gtmp/repo" --ref broken
 run 1 validate --source "file://$gtmp/repo" --ref nosuch
 run 1 validate --source "file://$gtmp/repo" --ref main --path nope
 run 1 validate --source file:///nonexistent
+
+# The controller's paths that need no VIM: one cycle on descriptors without
+# VIM files (actions skipped), a refused revision, a source that cannot be
+# read, the HTTP server up and down, status without a controller.
+run 0 watch --once --listen off $corpus/vnfd-containerized
+run 0 watch --once --listen 127.0.0.1:0 --log-format json $corpus/vnfd-containerized
+run 1 watch --once --listen off tests/cli/bad
+run 1 run --once --listen off --cache-dir "$gtmp/cache2" --source "file://$gtmp/repo" --ref broken
+run 1 run --once --listen off --source file:///nonexistent
+run 1 watch --once --interval nope .
+run 1 status --server http://127.0.0.1:1
 rm -f /tmp/vg.$$
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]

@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# nfvsync watch DIR against localvim, as a user runs it: the first cycle
+# deploys; a saved edit is applied without a restart; a broken edit is
+# refused (status names it, nothing changes on the VIM) while the last good
+# descriptors stay in force, and fixing it applies; SIGHUP re-reads; a
+# killed VM is respawned once with its reason; /metrics counts; --dry-run
+# and a suspended service change nothing; SIGTERM exits 0 leaving no child.
+# Usage: loop_watch.sh NFVSYNC LOCALVIM
+set -u
+# shellcheck source=tests/e2e/lib.sh
+. "$(dirname "$0")/lib.sh"
+e2e_init "$@"
+lv_start
+write_site1_repo "$tmp/r" e2e
+nsd="$tmp/r/nsd/web.yaml"
+
+# st PYEXPR: a value of the controller's /status (s is the document).
+st() {
+	curl -sf "http://127.0.0.1:$port/status" |
+		python3 -c "import json,sys; s=json.load(sys.stdin); print($1)" 2>/dev/null
+}
+# mutations: localvim's count of requests that change something.
+mutations() {
+	curl -sf "$LOCALVIM_ADMIN_URL/v1/requests" |
+		python3 -c "import json,sys
+d=json.load(sys.stdin)
+d=d.get('requests', d)
+print(sum(v for k, v in d.items() if isinstance(v, int) and
+          k.split(' ')[0] in ('POST', 'PUT', 'PATCH', 'DELETE') and
+          '/auth/tokens' not in k))"
+}
+start_watch() {
+	"$nfvsync" watch --listen 127.0.0.1:0 "$@" "$tmp/r" 2>>"$tmp/w.log" &
+	wpid=$!
+	e2e_track "$wpid"
+	wait_for 10 grep -q 'on port [0-9]' "$tmp/w.log" || return 1
+	port=$(sed -n 's/.*on port \([0-9]*\).*/\1/p' "$tmp/w.log" | tail -n1)
+}
+cycles() { st "s['cycles']"; }
+
+# --- events only (the interval is far away) -----------------------------
+: >"$tmp/w.log"
+check "watch starts and serves" start_watch --interval 600
+check "1. the first cycle deploys: service Healthy" \
+	wait_for 60 bash -c "[ \"\$($(declare -f st); port=$port st \"s['services'][0]['health']\")\" = Healthy ]"
+check "1. both VDUs observed 1/1" [ "$(st "[d['observed'] for d in s['services'][0]['vnfs'][0]['vdus']]")" = "[1, 1]" ]
+rev1=$(st "s['revision']")
+check "1. status names the revision (dir:HASH)" grep -q '^dir:[0-9a-f]\{16\}$' <<<"$rev1"
+check "1. plan agrees: nothing to do" [ "$(plan_rc "$tmp/r")" = 0 ]
+check "1. every log line of the cycle names the revision" \
+	bash -c "! grep 'created\|cycle 1' '$tmp/w.log' | grep -v 'revision=$rev1'"
+
+# 2. an edit: a route to web1 appears without a restart
+t0=$(date +%s.%N)
+sed -i 's|health_monitor: {type: HTTP, delay: 1|l7_rules: [{path_prefix: /site1-web1-mandbs, vnf: web, vdu: VDU1}]\n        health_monitor: {type: HTTP, delay: 1|' "$nsd"
+check "2. a saved edit becomes the revision in force" \
+	wait_for 30 bash -c "[ \"\$($(declare -f st); port=$port st \"s['revision']\")\" != '$rev1' ]"
+check "2. ... and is applied: the route answers from web1 only" \
+	wait_for 30 bash -c "[ \"\$($(declare -f spread); spread 5 /site1-web1-mandbs | awk '{print \$1}')\" = 5 ]"
+t1=$(date +%s.%N)
+echo "     (save -> route serving: $(awk "BEGIN {printf \"%.2f\", $t1 - $t0}") s)"
+check "2. the same process did it (no restart)" kill -0 "$wpid"
+check "2. its action is logged once with its reason" \
+	bash -c "[ \$(grep -c 'created l7policy e2e-lb-route-0 .*reason=' '$tmp/w.log') = 1 ]"
+rev2=$(st "s['revision']")
+
+# 3. a broken edit is refused; the last good revision stays
+wait_for 30 bash -c "[ \"\$($(declare -f st); port=$port st \"s['services'][0]['health']\")\" = Healthy ]"
+cp "$nsd" "$tmp/good.yaml"
+curl -sf -X DELETE "$LOCALVIM_ADMIN_URL/v1/requests" >/dev/null
+sed -i 's|listener: {protocol: HTTP, port: 80}|listener: {protocol: HTTP, port: eighty}|' "$nsd"
+check "3. a broken edit is reported on /status with file:line:col" \
+	wait_for 30 bash -c "$(declare -f st); port=$port st \"s.get('error', '')\" | grep -q 'web.yaml:[0-9]*:[0-9]*: error'"
+check "3. ... as the refused revision" [ -n "$(st "s.get('failed_revision', '')")" ]
+check "3. ... the revision in force is still the last good one" [ "$(st "s['revision']")" = "$rev2" ]
+check "3. ... and logged" grep -q 'revision refused: 1 error; the last good revision stays in force' "$tmp/w.log"
+check "3. nothing changed on the VIM" [ "$(mutations)" = 0 ]
+check "3. the service still runs the last good revision" \
+	[ "$(spread 5 /site1-web1-mandbs | awk '{print $1}')" = 5 ]
+cp "$tmp/good.yaml" "$nsd"
+echo "# fixed" >>"$nsd"
+check "3. fixing it applies it: a new revision in force, no error" \
+	wait_for 30 bash -c "$(declare -f st); port=$port; [ \"\$(st \"s['revision']\")\" != '$rev2' ] && [ \"\$(st \"s.get('error')\")\" = None ]"
+
+# 4. SIGHUP re-reads everything and runs a cycle at once
+n=$(cycles)
+kill -HUP "$wpid"
+check "4. SIGHUP brings a cycle forward" \
+	wait_for 20 bash -c "[ \"\$($(declare -f st cycles); port=$port cycles)\" -gt $n ]"
+check "4. ... re-reading the descriptors" grep -q 'revision re-read' "$tmp/w.log"
+
+# 5. metrics
+curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/metrics.txt"
+check "5. /metrics counts cycles" grep -qE '^nfvsync_reconcile_cycles_total [1-9]' "$tmp/metrics.txt"
+check "5. ... actions by kind, op and result" \
+	grep -qE '^nfvsync_actions_total\{kind="server",op="create",result="done"\} 2$' "$tmp/metrics.txt"
+check "5. ... VIM requests by VIM, service and status" \
+	grep -qE '^nfvsync_vim_requests_total\{vim="site1",service="compute",status="200"\} [1-9]' "$tmp/metrics.txt"
+check "5. ... the refused revision as a load error" \
+	grep -qE '^nfvsync_reconcile_errors_total\{stage="load"\} 1$' "$tmp/metrics.txt"
+check "5. ... reconcile duration histogram" grep -q '^nfvsync_reconcile_duration_seconds_count' "$tmp/metrics.txt"
+
+# 6. SIGTERM: exit 0, no child left
+check "6. the controller has no child process" bash -c "[ -z \"\$(ps -o pid= --ppid $wpid)\" ]"
+kill -TERM "$wpid"
+wait "$wpid"
+rc=$?
+check "6. SIGTERM: exit 0" [ "$rc" = 0 ]
+check "6. ... logged" grep -q 'SIGTERM: stopping' "$tmp/w.log"
+
+# --- drift: dry-run, suspend, self-healing ------------------------------
+curl -sf -X POST -d '{"name": "e2e-web-VDU1-0"}' "$LOCALVIM_ADMIN_URL/v1/kill" >/dev/null
+wait_for 20 bash -c "'$nfvsync' plan '$tmp/r' 2>&1 | grep -q 'respawn'"
+curl -sf -X DELETE "$LOCALVIM_ADMIN_URL/v1/requests" >/dev/null
+"$nfvsync" watch --once --dry-run --listen off "$tmp/r" >"$tmp/dry.log" 2>&1
+rc=$?
+check "7. --dry-run --once: exit 0" [ "$rc" = 0 ]
+check "7. ... reports the drift" grep -q 'drift: 1 action planned (dry-run: none carried out)' "$tmp/dry.log"
+check "7. ... and changes nothing (no mutating request)" [ "$(mutations)" = 0 ]
+
+cp "$nsd" "$tmp/good.yaml"
+sed -i "s|^metadata: {template_name: e2e}|metadata: {template_name: e2e, nfvsync.io/sync: suspend}|" "$nsd"
+"$nfvsync" watch --once --listen off "$tmp/r" >"$tmp/suspend.log" 2>&1
+rc=$?
+check "8. a suspended service: exit 0, nothing changed" \
+	bash -c "[ $rc = 0 ] && [ \"\$($(declare -f mutations); mutations)\" = 0 ]"
+cp "$tmp/good.yaml" "$nsd"
+
+: >"$tmp/w.log"
+check "9. watch with a 1 s interval" start_watch --interval 1
+check "9. the killed VM is respawned" \
+	wait_for 60 grep -q 'respawned server e2e-web-VDU1-0 .*reason=' "$tmp/w.log"
+check "9. ... and the service is Healthy again" \
+	wait_for 60 bash -c "[ \"\$($(declare -f st); port=$port st \"s['services'][0]['health']\")\" = Healthy ]"
+check "9. the respawn is logged once" [ "$(grep -c 'respawned server' "$tmp/w.log")" = 1 ]
+kill -TERM "$wpid"
+wait "$wpid"
+rc=$?
+check "9. SIGTERM: exit 0" [ "$rc" = 0 ]
+
+# --- two replicas with --leader-elect: one acts, the other stands by ----
+: >"$tmp/w.log"
+check "10. replica A with --leader-elect" \
+	start_watch --interval 2 --leader-elect --kubeconfig "$tmp/lv/kubeconfig" --lease-name e2e
+apid=$wpid aport=$port
+check "10. A leads" wait_for 20 grep -q 'leading: this replica holds the lease' "$tmp/w.log"
+mv "$tmp/w.log" "$tmp/a.log"
+: >"$tmp/w.log"
+check "10. replica B with the same lease" \
+	start_watch --interval 2 --leader-elect --kubeconfig "$tmp/lv/kubeconfig" --lease-name e2e
+bpid=$wpid bport=$port
+check "10. B stands by: /status says so and lists nothing" \
+	wait_for 20 bash -c "[ \"\$($(declare -f st); port=$bport st \"[s['leader'], len(s['services'])]\")\" = '[False, 0]' ]"
+n=$(grep -c 'drift\|observe' "$tmp/w.log")
+check "10. B observes nothing and acts on nothing" [ "$n" = 0 ]
+kill -TERM "$apid"
+wait "$apid"
+rc=$?
+check "10. A stops (exit 0) and releases the lease" \
+	bash -c "[ $rc = 0 ] && grep -q 'lease released' '$tmp/a.log'"
+check "10. B takes over" wait_for 20 grep -q 'leading: this replica holds the lease' "$tmp/w.log"
+check "10. ... and acts: /status lists the service" \
+	wait_for 20 bash -c "[ \"\$($(declare -f st); port=$bport st \"[s['leader'], s['services'][0]['health']]\")\" = \"[True, 'Healthy']\" ]"
+kill -TERM "$bpid"
+wait "$bpid"
+
+lv_stop
+finish
