@@ -344,7 +344,9 @@ status_short_rev(struct strbuf *sb, const char *rev)
 		strbuf_puts(sb, "-");
 		return;
 	}
-	strbuf_add(sb, rev, strncmp(rev, "dir:", 4) == 0 ? 16 : 12);
+	size_t want = strncmp(rev, "dir:", 4) == 0 ? 16 : 12;
+
+	strbuf_add(sb, rev, strnlen(rev, want));
 }
 
 char *

@@ -36,13 +36,13 @@ rpid=$!
 e2e_track "$rpid"
 wait_for 10 grep -q 'on port [0-9]' "$tmp/run.log"
 port=$(sed -n 's/.*on port \([0-9]*\).*/\1/p' "$tmp/run.log" | head -n1)
-check "run serves /healthz" curl -sf "http://127.0.0.1:$port/healthz"
+check "run serves /healthz" curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"
 check "1. the first commit is applied: /status names its SHA" \
 	wait_for 60 bash -c "[ \"\$($(declare -f st); port=$port st \"s['revision']\")\" = $sha1 ]"
 check "1. ... with its subject" [ "$(st "s['summary']")" = "site1 web" ]
 check "1. ... and the service Healthy at that revision" \
 	wait_for 60 bash -c "[ \"\$($(declare -f st); port=$port st \"s['services'][0]['health'] + ' ' + s['services'][0]['revision']\")\" = 'Healthy $sha1' ]"
-check "1. /readyz is 200 after the first cycle" curl -sf "http://127.0.0.1:$port/readyz"
+check "1. /readyz is 200 after the first cycle" curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"
 check "1. logs are JSON lines naming the revision" \
 	python3 -c "import json,sys
 lines=[json.loads(l) for l in open('$tmp/run.log')]
