@@ -14,7 +14,10 @@
  *
  * Fetches are full-depth: libgit2 1.5 has no shallow fetch (depth arrived
  * in 1.7). A fetch asks only for the ref wanted, so after the first clone
- * it moves the new commits of that ref and nothing else.
+ * it moves the new commits of that ref and nothing else. libgit2 1.5 has
+ * no network timeouts either: a server that accepts and then stays silent
+ * holds a sync until the connection drops. Nothing is garbage-collected:
+ * objects of rewritten history stay in the bare cache.
  */
 #include "source_impl.h"
 #include "strbuf.h"
@@ -336,11 +339,9 @@ git_read_file(const char *path)
 	return strbuf_detach(&sb);
 }
 
-/* SSH host keys are checked against known_hosts here; TLS certificates
- * are left to libgit2's own verification. */
-static int
-git_certificate_check(git_cert *cert, int valid, const char *host,
-                      void *payload)
+int
+source_git_certificate_check(git_cert *cert, int valid, const char *host,
+                             void *payload)
 {
 	struct source_git *g = payload;
 	const git_cert_hostkey *hk;
@@ -549,7 +550,7 @@ git_fetch(struct source_git *g, char **ret_ref, struct diag *reterr)
 	free(g->why);
 	g->why = NULL;
 	cbs.credentials = git_credentials;
-	cbs.certificate_check = git_certificate_check;
+	cbs.certificate_check = source_git_certificate_check;
 	cbs.payload = g;
 	git_remote_create_options_init(&co, GIT_REMOTE_CREATE_OPTIONS_VERSION);
 	co.repository = g->repo;
@@ -910,6 +911,12 @@ out:
 	free(local_ref);
 	git_commit_free(commit);
 	return r;
+}
+
+const char *
+source_git_refusal(const struct source *s)
+{
+	return ((const struct source_git *)s)->why;
 }
 
 static void

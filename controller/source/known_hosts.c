@@ -8,7 +8,7 @@
 #include "source_impl.h"
 #include "xalloc.h"
 
-#include <fnmatch.h>
+#include <ctype.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdlib.h>
@@ -66,6 +66,27 @@ kh_hashed_match(const char *pattern, size_t n, const char *name)
 	return gotlen == 20 && memcmp(got, want, 20) == 0;
 }
 
+/* OpenSSH's patterns: '*' any run, '?' any one character, nothing else
+ * special ("[host]:port" is literal). Case-insensitive, as host names. */
+static bool
+kh_wildcard(const char *p, const char *s)
+{
+	for (; *p; p++, s++) {
+		if (*p == '*') {
+			for (;; s++) {
+				if (kh_wildcard(p + 1, s))
+					return true;
+				if (!*s)
+					return false;
+			}
+		}
+		if (!*s || (*p != '?' && tolower((unsigned char)*p) !=
+		                             tolower((unsigned char)*s)))
+			return false;
+	}
+	return !*s;
+}
+
 /* Whether the comma-separated host patterns match name. */
 static bool
 kh_hosts_match(const char *hosts, size_t n, const char *name)
@@ -79,7 +100,7 @@ kh_hosts_match(const char *hosts, size_t n, const char *name)
 		bool negated = len && *p == '!';
 		char *pat = xstrndup(p + negated, len - negated);
 		bool hit = *pat == '|' ? kh_hashed_match(pat, strlen(pat), name)
-		                       : fnmatch(pat, name, 0) == 0;
+		                       : kh_wildcard(pat, name);
 
 		free(pat);
 		if (hit && negated)

@@ -50,4 +50,15 @@ bool source_known_hosts_match(const char *text, const char *host, int port,
                               const char *keytype, const unsigned char *key,
                               size_t keylen);
 
+/*
+ * The Git source's certificate_check callback (payload: the source): SSH
+ * host keys must be in its known_hosts file; TLS is left to libgit2.
+ * Returns 0, GIT_PASSTHROUGH or GIT_ECERTIFICATE with the reason kept for
+ * the error message, which source_git_refusal shows (tests).
+ */
+struct git_cert;
+int source_git_certificate_check(struct git_cert *cert, int valid,
+                                 const char *host, void *payload);
+const char *source_git_refusal(const struct source *s);
+
 #endif

@@ -13,6 +13,7 @@
 #include "xalloc.h"
 
 #include <dirent.h>
+#include <git2.h>
 #include <stdarg.h>
 
 struct fixture {
@@ -609,6 +610,61 @@ test_source_git_password_in_url_is_not_shown(void **state)
 }
 
 /* ssh-keygen writes the known_hosts lines (plain, then hashed with -H). */
+/* The host key check libgit2 calls during an SSH handshake. */
+static void
+test_source_git_unknown_ssh_host_is_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct source_git_opts o = {0};
+	unsigned char key[32];
+	git_cert_hostkey hk;
+	char *kh;
+	size_t i;
+
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(i + 1);
+	/* base64 of 1..32 */
+	kh = unit_write(f->tmp, "known_hosts",
+	                "[127.0.0.1]:2222 ssh-ed25519 "
+	                "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\n");
+	o.url = "ssh://git@127.0.0.1:2222/srv/repo.git";
+	o.ref = "main";
+	o.cache_dir = f->cache;
+	o.known_hosts = kh;
+	assert_int_equal(source_git_open(&o, &f->s, &f->d), 0);
+	memset(&hk, 0, sizeof(hk));
+	hk.parent.cert_type = GIT_CERT_HOSTKEY_LIBSSH2;
+	hk.type = GIT_CERT_SSH_RAW | GIT_CERT_SSH_SHA256;
+	hk.raw_type = GIT_CERT_SSH_RAW_TYPE_KEY_ED25519;
+	hk.hostkey = (const char *)key;
+	hk.hostkey_len = sizeof(key);
+	/* listed for this host and port: accepted, whatever libgit2 says */
+	assert_int_equal(
+	    source_git_certificate_check(&hk.parent, 0, "127.0.0.1", f->s), 0);
+	/* another key: refused, and why */
+	key[0] ^= 0xff;
+	assert_int_equal(
+	    source_git_certificate_check(&hk.parent, 1, "127.0.0.1", f->s),
+	    GIT_ECERTIFICATE);
+	assert_non_null(strstr(source_git_refusal(f->s),
+	                       "unknown host: 127.0.0.1's ssh-ed25519 key is "
+	                       "not in"));
+	assert_non_null(strstr(source_git_refusal(f->s), kh));
+	key[0] ^= 0xff;
+	/* no known_hosts file: refused, not trusted */
+	assert_int_equal(unlink(kh), 0);
+	assert_int_equal(
+	    source_git_certificate_check(&hk.parent, 1, "127.0.0.1", f->s),
+	    GIT_ECERTIFICATE);
+	assert_non_null(strstr(source_git_refusal(f->s), "cannot be verified"));
+	/* TLS certificates are libgit2's to check */
+	hk.parent.cert_type = GIT_CERT_X509;
+	assert_int_equal(
+	    source_git_certificate_check(&hk.parent, 1, "127.0.0.1", f->s),
+	    GIT_PASSTHROUGH);
+	free(kh);
+}
+
 static void
 test_source_git_known_hosts(void **state)
 {
@@ -696,6 +752,7 @@ main(void)
 	    T(test_source_git_sends_the_token),
 	    T(test_source_git_password_in_url_is_not_shown),
 	    T(test_source_git_known_hosts),
+	    T(test_source_git_unknown_ssh_host_is_refused),
 #undef T
 	};
 
