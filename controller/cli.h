@@ -76,6 +76,22 @@ int cli_observe(const struct cli_opts *o, const struct nfv_repo *repo,
 /* Writes text to --out FILE or stdout. */
 int cli_emit(const struct cli_opts *o, const char *text);
 
+/* Saved plans (cli_planfile.c). cli_plan_inputs: what `plan --out`
+ * records of o and the files repo read (free with plan_file_inputs_done);
+ * cli_plan_sources: those files only, hashed as they are now.
+ * cli_is_plan_file: a regular file not named .yaml or .yml that starts
+ * with '{'.
+ * cli_plan_file_read: reads and parses one (errors in d). */
+struct plan_file;
+struct plan_file_inputs;
+int cli_plan_inputs(const struct cli_opts *o, const struct nfv_repo *repo,
+                    struct plan_file_inputs *in, struct diag *d);
+int cli_plan_sources(const struct nfv_repo *repo, struct plan_file_inputs *in,
+                     struct diag *d);
+bool cli_is_plan_file(const char *path);
+int cli_plan_file_read(const char *path, struct plan_file **ret,
+                       struct diag *d);
+
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_plan(int argc, char **argv);

@@ -8,7 +8,9 @@
 #include "cli.h"
 #include "executor.h"
 #include "plan.h"
+#include "plan_file.h"
 #include "vims.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -21,10 +23,16 @@ static const char apply_usage[] =
     "usage: nfvsync apply [--auto-approve] [--allow-mass-delete]\n"
     "                     [--kubeconfig FILE] [--context NAME]\n"
     "                     [--strict] [-p PARAMS.yaml]... PATH...|--source URL\n"
+    "       nfvsync apply PLANFILE\n"
     "\n"
     "Reads what the VIMs hold, shows the plan, asks for confirmation (unless\n"
     "--auto-approve) and carries it out. Exits 0 when every action\n"
     "succeeded, 1 otherwise.\n"
+    "\n"
+    "A PLANFILE saved by 'nfvsync plan --out' is applied without asking,\n"
+    "with the inputs and options it was made with, if the descriptors and\n"
+    "the VIMs are still as they were; otherwise apply refuses and changes\n"
+    "nothing.\n"
     "\n"
     "      --auto-approve     do not ask (needed without a terminal)\n"
     "      --allow-mass-delete  allow deleting more than half of what\n"
@@ -105,11 +113,14 @@ cmd_apply(int argc, char **argv)
 	struct nfv_repo *repo = NULL;
 	struct vim_set vims = {0};
 	struct plan *plan = NULL;
+	struct plan_file *saved = NULL;
+	struct plan_file_inputs now = {0};
 	struct diag d;
 	char *text = NULL;
 	struct executor_opts eo = {0};
 	struct executor_stats st = {0};
 	double t0 = apply_now();
+	size_t i;
 	int r, rc = CLI_EXIT_ERROR;
 
 	r = cli_parse(argc, argv, "apply", apply_usage, "ymk", &o);
@@ -118,13 +129,47 @@ cmd_apply(int argc, char **argv)
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	}
 	diag_init(&d);
+	if (o.npaths == 1 && cli_is_plan_file(o.paths[0])) {
+		if (o.strict || o.allow_mass_delete || o.nparam_files) {
+			fprintf(stderr,
+			        "nfvsync apply: a saved plan carries its "
+			        "own inputs and options; give the plan "
+			        "file alone\n");
+			goto out;
+		}
+		r = cli_plan_file_read(o.paths[0], &saved, &d);
+		diag_print(&d, stderr);
+		diag_done(&d);
+		if (r < 0)
+			goto out;
+		o.paths = (const char **)saved->in.paths;
+		o.npaths = saved->in.npaths;
+		free(o.param_files);
+		o.param_files =
+		    xcalloc(saved->in.nparam_files + 1, sizeof(*o.param_files));
+		for (i = 0; i < saved->in.nparam_files; i++)
+			o.param_files[i] = saved->in.param_files[i];
+		o.nparam_files = saved->in.nparam_files;
+		o.strict = saved->in.strict;
+		o.allow_mass_delete = saved->in.allow_mass_delete;
+		o.auto_approve = true;
+	}
 	if (cli_load(&o, &repo) < 0)
 		goto out;
 	r = cli_observe(&o, repo, &vims, &plan, &d);
+	if (r == 0 && saved) {
+		r = cli_plan_sources(repo, &now, &d);
+		if (r == 0)
+			r = plan_file_check(saved, now.sources, now.nsources,
+			                    &vims.obs, plan, &d);
+	}
 	diag_print(&d, stderr);
 	diag_done(&d);
-	if (r < 0)
+	if (r < 0) {
+		if (saved)
+			fprintf(stderr, "Nothing was changed on any VIM.\n");
 		goto out;
+	}
 	text = plan_to_text(plan);
 	fputs(text, stdout);
 	if (plan->n == 0) {
@@ -150,6 +195,8 @@ cmd_apply(int argc, char **argv)
 out:
 	free(text);
 	plan_free(plan);
+	plan_file_inputs_done(&now);
+	plan_file_free(saved);
 	vim_set_done(&vims);
 	nfv_repo_free(repo);
 	diag_done(&d);

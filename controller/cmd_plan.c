@@ -5,10 +5,17 @@
  */
 #include "cli.h"
 #include "plan.h"
+#include "plan_file.h"
 #include "vims.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#ifndef NFVSYNC_VERSION
+#define NFVSYNC_VERSION "dev"
+#endif
 
 static const char plan_usage[] =
     "usage: nfvsync plan [-o text|json] [--out FILE] [--detailed-exitcode]\n"
@@ -20,7 +27,8 @@ static const char plan_usage[] =
     "grouped by service and VIM, after reading what the VIMs hold.\n"
     "\n"
     "  -o, --output FORMAT    text (default) or json (format_version 1)\n"
-    "      --out FILE         write the plan to FILE\n"
+    "      --out FILE         also save the plan to FILE, for 'nfvsync apply\n"
+    "                         FILE' (which refuses it once stale)\n"
     "      --detailed-exitcode  exit 0 no changes, 1 error, 2 changes\n"
     "      --offline          contact no VIM: plan as if all were empty\n"
     "      --allow-mass-delete  plan deletions of more than half of what\n"
@@ -30,6 +38,48 @@ static const char plan_usage[] =
     "      --context NAME     kubeconfig context for those VIMs that name\n"
     "                         none (default: "
     "current-context)\n" CLI_SOURCE_USAGE;
+
+/* Saves the plan with what apply needs to check it still holds. */
+static int
+plan_save(const struct cli_opts *o, const struct nfv_repo *repo,
+          const struct vim_set *vims, const struct plan *plan)
+{
+	struct plan_file_inputs in;
+	struct diag d;
+	char *text = NULL;
+	FILE *f;
+	int r;
+
+	diag_init(&d);
+	r = cli_plan_inputs(o, repo, &in, &d);
+	diag_print(&d, stderr);
+	diag_done(&d);
+	if (r < 0)
+		goto out;
+	text = plan_file_render(plan, &vims->obs, &in, NFVSYNC_VERSION);
+	f = fopen(o->out_file, "w");
+	if (f) {
+		r = fputs(text, f) < 0 ? -errno : 0;
+		if (fclose(f) != 0 && r == 0)
+			r = -errno;
+	} else {
+		r = -errno;
+	}
+	if (r < 0) {
+		fprintf(stderr, "nfvsync plan: cannot write %s: %s\n",
+		        o->out_file, strerror(-r));
+		goto out;
+	}
+	fprintf(stderr,
+	        "Saved the plan to %s; 'nfvsync apply %s' carries out exactly "
+	        "these actions, or refuses if the descriptors or the VIMs "
+	        "changed.\n",
+	        o->out_file, o->out_file);
+out:
+	free(text);
+	plan_file_inputs_done(&in);
+	return r;
+}
 
 int
 cmd_plan(int argc, char **argv)
@@ -48,6 +98,18 @@ cmd_plan(int argc, char **argv)
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	}
 	diag_init(&d);
+	if (o.out_file && o.offline) {
+		fprintf(stderr, "nfvsync plan: --out saves a plan to apply "
+		                "later, which an --offline plan cannot be: it "
+		                "read no VIM\n");
+		goto out;
+	}
+	if (o.out_file && o.source) {
+		fprintf(stderr, "nfvsync plan: --out does not record a Git "
+		                "--source yet; plan a checked-out directory "
+		                "instead\n");
+		goto out;
+	}
 	if (cli_load(&o, &repo) < 0)
 		goto out;
 	r = cli_observe(&o, repo, &vims, &plan, &d);
@@ -56,10 +118,10 @@ cmd_plan(int argc, char **argv)
 		goto out;
 	text = o.format == CLI_FORMAT_JSON ? plan_to_json(plan)
 	                                   : plan_to_text(plan);
-	r = cli_emit(&o, text);
-	if (o.format == CLI_FORMAT_JSON && r == 0)
-		r = cli_emit(&o, "\n");
-	if (r < 0)
+	fputs(text, stdout);
+	if (o.format == CLI_FORMAT_JSON)
+		fputs("\n", stdout);
+	if (o.out_file && plan_save(&o, repo, &vims, plan) < 0)
 		goto out;
 	rc =
 	    o.detailed_exitcode && plan->n > 0 ? CLI_EXIT_CHANGES : CLI_EXIT_OK;

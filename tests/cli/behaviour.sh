@@ -33,8 +33,11 @@ expect "validate example" 0 "configuration OK: 3 descriptor files, 1 service, 2 
 expect "plan example" 0 "Plan: 26 to create, 0 to update" "$nfvsync" plan --offline $ex
 expect "plan --detailed-exitcode with changes" 2 "" "$nfvsync" plan --offline --detailed-exitcode $ex
 expect "plan -o json" 0 '"format_version": 1' "$nfvsync" plan --offline -o json $ex
-expect "plan --out" 0 "" "$nfvsync" plan --offline --out "$tmp/plan.txt" $ex
-expect "plan --out wrote the plan" 0 "Plan: 26 to create" cat "$tmp/plan.txt"
+expect "plan --out needs the VIMs read" 1 "an --offline plan cannot be" "$nfvsync" plan --offline --out "$tmp/plan.txt" $ex
+echo '{"format_version": 1}' >"$tmp/not-a-plan"
+expect "apply of a JSON file that is no plan" 1 "not-a-plan: not an nfvsync plan file" "$nfvsync" apply "$tmp/not-a-plan"
+printf '{"nfvsync_plan_file": 1, "inputs"' >"$tmp/cut.plan"
+expect "apply of a damaged plan file" 1 "cut.plan: not a plan file: damaged JSON" "$nfvsync" apply "$tmp/cut.plan"
 expect "plan lists unsupported features" 0 "? VNFFG forwarding paths: Forwarding_path1" "$nfvsync" plan --offline ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
 expect "plan of a VNFFG has no changes" 0 "" "$nfvsync" plan --offline --detailed-exitcode ../shared/corpus/tacker/vnffgd/tosca-vnffgd-sample.yaml
 expect "show -o json" 0 '"name": "site2-web"' "$nfvsync" show -o json $ex

@@ -61,6 +61,12 @@ run 1 run --once --listen off --cache-dir "$gtmp/cache2" --source "file://$gtmp/
 run 1 run --once --listen off --source file:///nonexistent
 run 1 watch --once --interval nope .
 run 1 status --server http://127.0.0.1:1
-rm -f /tmp/vg.$$
+tmp=$(mktemp -d)
+echo '{"format_version": 1}' >"$tmp/foreign.plan"
+printf '{"nfvsync_plan_file": 1, "inputs": {"paths": ["x"]' >"$tmp/cut.plan"
+run 1 apply "$tmp/foreign.plan"
+run 1 apply "$tmp/cut.plan"
+run 1 plan --offline --out "$tmp/x.plan" examples/symmetric-web
+rm -rf "$tmp" /tmp/vg.$$
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
