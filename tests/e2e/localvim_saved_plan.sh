@@ -14,7 +14,7 @@ lv_start
 write_site1_repo "$tmp/r" sp
 mkdir "$tmp/elsewhere"
 
-# Write requests (anything but GET, and Keystone's token POST) seen by
+# Kinds of write request (anything but GET, and Keystone's token POST) seen by
 # localvim since the last reset.
 writes() {
 	curl -s "$LOCALVIM_ADMIN_URL/v1/requests" |
@@ -40,7 +40,7 @@ reset_requests
 rc=$(apply_saved "$tmp/create.plan")
 check "apply FILE applies a fresh plan without asking (exit $rc)" [ "$rc" = 0 ]
 check "all of it" has "Apply: 10 done, 0 failed, 0 skipped" "$tmp/apply.txt"
-check "(the write count below sees writes: $(writes) here)" [ "$(writes)" -gt 10 ]
+check "(the write count below sees writes: $(writes) kinds here)" [ "$(writes)" -gt 0 ]
 check "converged: re-plan is a no-op" [ "$(plan_rc "$tmp/r")" = 0 ]
 
 reset_requests
