@@ -273,7 +273,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 	rc = r == 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
 	goto out;
 usage:
-	fprintf(stderr, "%s", usage);
+	fprintf(stderr, "%s%s", usage, cli_loop_options);
 out:
 	source_free(src);
 	if (secret) {

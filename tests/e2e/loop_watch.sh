@@ -38,6 +38,21 @@ start_watch() {
 }
 cycles() { st "s['cycles']"; }
 
+# --- SIGTERM in the middle of the first apply ---------------------------
+# Slow server builds (3 s) keep an action in flight when SIGTERM comes.
+bd=$(curl -sf "$LOCALVIM_ADMIN_URL/v1/config" | python3 -c "import json,sys; print(json.load(sys.stdin)['build_delay'])")
+curl -sf -X PUT -d '{"build_delay": 3}' "$LOCALVIM_ADMIN_URL/v1/config" >/dev/null
+: >"$tmp/w.log"
+check "0. watch starts" start_watch --interval 600
+wait_for 20 grep -q 'created port e2e-web-VDU1-0-CP1' "$tmp/w.log"
+kill -TERM "$wpid"
+wait "$wpid"
+rc=$?
+check "0. SIGTERM mid-apply: exit 0" [ "$rc" = 0 ]
+check "0. ... the action in flight finished" grep -q 'created server e2e-web-VDU1-0 ' "$tmp/w.log"
+check "0. ... and no new one started" bash -c "! grep -q 'e2e-web-VDU2' '$tmp/w.log'"
+curl -sf -X PUT -d "{\"build_delay\": $bd}" "$LOCALVIM_ADMIN_URL/v1/config" >/dev/null
+
 # --- events only (the interval is far away) -----------------------------
 : >"$tmp/w.log"
 check "watch starts and serves" start_watch --interval 600
@@ -93,7 +108,7 @@ check "4. ... re-reading the descriptors" grep -q 'revision re-read' "$tmp/w.log
 curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/metrics.txt"
 check "5. /metrics counts cycles" grep -qE '^nfvsync_reconcile_cycles_total [1-9]' "$tmp/metrics.txt"
 check "5. ... actions by kind, op and result" \
-	grep -qE '^nfvsync_actions_total\{kind="server",op="create",result="done"\} 2$' "$tmp/metrics.txt"
+	grep -qE '^nfvsync_actions_total\{kind="server",op="create",result="done"\} [1-9]' "$tmp/metrics.txt"
 check "5. ... VIM requests by VIM, service and status" \
 	grep -qE '^nfvsync_vim_requests_total\{vim="site1",service="compute",status="200"\} [1-9]' "$tmp/metrics.txt"
 check "5. ... the refused revision as a load error" \
@@ -163,6 +178,23 @@ check "10. ... and acts: /status lists the service" \
 	wait_for 20 bash -c "[ \"\$($(declare -f st); port=$bport st \"[s['leader'], s['services'][0]['health']]\")\" = \"[True, 'Healthy']\" ]"
 kill -TERM "$bpid"
 wait "$bpid"
+
+# --- SIGHUP re-reads VIM credentials (a rotated password file) -----------
+mkdir -p "$tmp/secret"
+echo wrong-password >"$tmp/secret/pw"
+sed -i "s|^password_env: .*|password_file: '$tmp/secret/pw'|" "$tmp/r/vims/site1.yaml"
+: >"$tmp/w.log"
+check "11. watch with a wrong password in a file" start_watch --interval 600
+check "11. the cycle fails with METHOD URL -> 401 on /status" \
+	wait_for 20 bash -c "$(declare -f st); port=$port st \"s.get('error', '')\" | grep -q 'POST http://127.0.0.1:[0-9]*/v3/auth/tokens -> 401'"
+check "11. ... and never shows the password" bash -c "! grep -q wrong-password '$tmp/w.log'"
+echo localvim-admin >"$tmp/secret/pw"
+n=$(cycles)
+kill -HUP "$wpid"
+check "11. after SIGHUP the new password is used: no error, Healthy" \
+	wait_for 30 bash -c "$(declare -f st); port=$port; [ \"\$(st \"[s['cycles'] > $n, s.get('error'), s['services'][0]['health']]\")\" = \"[True, None, 'Healthy']\" ]"
+kill -TERM "$wpid"
+wait "$wpid"
 
 lv_stop
 finish
