@@ -757,12 +757,12 @@ loop_metrics_declare(struct metrics *m)
 	                NULL, 0);
 }
 
-/* The next cycle's time: the interval, a service's retry, a burst. */
+/* The next cycle's time: due (the jittered interval), or sooner for a
+ * service's retry, a burst of file events or the lease. */
 static double
-loop_next(const struct loop *l, double last)
+loop_next(const struct loop *l, double due)
 {
-	double next = last + policy_jitter_s(l->o->interval_s, LOOP_JITTER,
-	                                     (double)random() / 2147483648.0);
+	double next = due;
 	double retry = policy_next_retry(&l->policy, loop_now());
 
 	if (retry > 0 && retry < next)
@@ -785,11 +785,13 @@ loop_wait(struct loop *l, double last)
 {
 	int sfd = source_fd(l->o->source);
 	int tfd = l->httpd ? httpd_trigger_fd(l->httpd) : -1;
+	double due = last + policy_jitter_s(l->o->interval_s, LOOP_JITTER,
+	                                    (double)random() / 2147483648.0);
 
 	for (;;) {
 		struct pollfd p[3] = {
 		    {l->sigfd, POLLIN, 0}, {sfd, POLLIN, 0}, {tfd, POLLIN, 0}};
-		double now = loop_now(), next = loop_next(l, last);
+		double now = loop_now(), next = loop_next(l, due);
 		int ms;
 
 		if (l->stopping || l->reload)
