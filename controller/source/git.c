@@ -24,6 +24,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -36,8 +37,10 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Snapshots kept in the cache besides the current one. */
+/* Snapshots kept in the cache besides the current one and the one in
+ * force; and the age (s) past which another process's are fair game. */
 #define GIT_SNAPSHOTS_KEPT 3
+#define GIT_FOREIGN_AGE 3600
 
 struct source_git {
 	struct source head;
@@ -51,7 +54,9 @@ struct source_git {
 	char *known_hosts;
 	int ssh_port; /* 0 unless an ssh:// URL names one */
 	git_repository *repo;
-	char *kept; /* the snapshot in force: never pruned */
+	char *kept;    /* the snapshot in force: never pruned */
+	char **handed; /* snapshots this source returned */
+	size_t nhanded, handed_cap;
 	/* Per fetch: what a callback refused, and how often it was asked. */
 	char *why;
 	int cred_calls;
@@ -522,6 +527,22 @@ git_find_head(const git_remote_head **heads, size_t n, const char *ref)
 	return found;
 }
 
+static const git_remote_head *
+git_find_branch_at_head(const git_remote_head **heads, size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(heads[i]->name, "HEAD") != 0)
+			continue;
+		for (j = 0; j < n; j++)
+			if (strncmp(heads[j]->name, "refs/heads/", 11) == 0 &&
+			    git_oid_equal(&heads[j]->oid, &heads[i]->oid))
+				return heads[j];
+	}
+	return NULL;
+}
+
 /*
  * Connects, picks the ref to fetch and fetches it (a name into the same
  * name in the bare cache, forced so rewritten history is followed; a SHA
@@ -570,8 +591,8 @@ git_fetch(struct source_git *g, char **ret_ref, struct diag *reterr)
 	if (!g->ref) {
 		if (git_remote_default_branch(&defbranch, remote) == 0)
 			head = git_find_head(heads, n, defbranch.ptr);
-		else
-			head = git_find_head(heads, n, "HEAD");
+		else /* no symref advertised: a branch at HEAD's commit */
+			head = git_find_branch_at_head(heads, n);
 		if (!head) {
 			git_set_why(g,
 			            xstrdup("the remote has no HEAD (an empty "
@@ -720,7 +741,8 @@ git_write_tree(struct source_git *g, const git_tree *tree, const char *dir,
 
 struct git_snap {
 	char *path;
-	struct timespec used; /* 0 for a left-over temporary directory */
+	struct timespec used;
+	bool tmp;
 };
 
 static int
@@ -735,20 +757,37 @@ git_snap_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Keeps the newest snapshots (by last use), the current one and the one
- * kept in force. */
+static size_t
+git_handed_find(const struct source_git *g, const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < g->nhanded; i++)
+		if (strcmp(g->handed[i], dir) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+/*
+ * Keeps the current snapshot, the one in force, and the newest few by
+ * last use. Other processes may share the cache (a `plan --source` beside
+ * `run`): what this source did not hand out goes only once unused for
+ * GIT_FOREIGN_AGE, as does a stray temporary directory.
+ */
 static void
-git_prune_snapshots(const char *revdir, const char *current,
-                    const char *in_force)
+git_prune_snapshots(struct source_git *g, const char *revdir,
+                    const char *current)
 {
 	struct git_snap *snaps = NULL;
-	size_t n = 0, cap = 0, i, kept = 0;
+	size_t n = 0, cap = 0, i, newest = 0, h;
+	struct timespec now;
 	struct dirent *de;
 	struct stat st;
 	DIR *d = opendir(revdir);
 
 	if (!d)
 		return;
+	clock_gettime(CLOCK_REALTIME, &now);
 	while ((de = readdir(d))) {
 		char *p;
 
@@ -762,22 +801,27 @@ git_prune_snapshots(const char *revdir, const char *current,
 		}
 		XGROW(snaps, cap, n + 1);
 		snaps[n].path = p;
-		/* a left-over temporary directory is always removed */
 		snaps[n].used = st.st_mtim;
-		if (de->d_name[0] == '.')
-			snaps[n].used.tv_sec = snaps[n].used.tv_nsec = 0;
-		n++;
+		snaps[n++].tmp = de->d_name[0] == '.';
 	}
 	closedir(d);
 	qsort(snaps, n, sizeof(*snaps), git_snap_cmp);
 	for (i = 0; i < n; i++) {
+		bool old = now.tv_sec - snaps[i].used.tv_sec > GIT_FOREIGN_AGE;
+
+		h = git_handed_find(g, snaps[i].path);
 		if (strcmp(snaps[i].path, current) == 0 ||
-		    (in_force && strcmp(snaps[i].path, in_force) == 0))
+		    (g->kept && strcmp(snaps[i].path, g->kept) == 0))
 			;
-		else if (snaps[i].used.tv_sec && kept < GIT_SNAPSHOTS_KEPT)
-			kept++;
-		else
+		else if (snaps[i].tmp ? old
+		                      : newest++ >= GIT_SNAPSHOTS_KEPT &&
+		                            (h != SIZE_MAX || old)) {
 			git_rmtree(snaps[i].path);
+			if (h != SIZE_MAX) {
+				free(g->handed[h]);
+				g->handed[h] = g->handed[--g->nhanded];
+			}
+		}
 		free(snaps[i].path);
 	}
 	free(snaps);
@@ -860,7 +904,14 @@ git_snapshot(struct source_git *g, git_commit *commit, const char *sha,
 		goto out;
 	}
 done:
-	git_prune_snapshots(revdir, dir, g->kept);
+	if (git_handed_find(g, dir) == SIZE_MAX) {
+		XGROW(g->handed, g->handed_cap, g->nhanded + 1);
+		g->handed[g->nhanded++] = xstrdup(dir);
+	}
+	/* in use here: recent, for whoever else prunes */
+	if (g->kept)
+		utimensat(AT_FDCWD, g->kept, NULL, 0);
+	git_prune_snapshots(g, revdir, dir);
 	*ret = dir;
 	dir = NULL;
 out:
@@ -940,6 +991,7 @@ static void
 git_free(struct source *s)
 {
 	struct source_git *g = (struct source_git *)s;
+	size_t i;
 
 	git_repository_free(g->repo);
 	free(g->url);
@@ -955,6 +1007,9 @@ git_free(struct source *s)
 	free(g->known_hosts);
 	free(g->why);
 	free(g->kept);
+	for (i = 0; i < g->nhanded; i++)
+		free(g->handed[i]);
+	free(g->handed);
 	free(g);
 	git_libgit2_shutdown();
 }

@@ -13,6 +13,8 @@
 #include "xalloc.h"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <time.h>
 #include <git2.h>
 #include <stdarg.h>
 
@@ -470,6 +472,65 @@ test_source_git_reuses_and_prunes_snapshots(void **state)
 	free(dir);
 }
 
+/* Sets path's last use to seconds ago. */
+static void
+age(const char *path, long seconds)
+{
+	struct timespec t[2];
+
+	clock_gettime(CLOCK_REALTIME, &t[0]);
+	t[0].tv_sec -= seconds;
+	t[1] = t[0];
+	assert_int_equal(utimensat(AT_FDCWD, path, t, 0), 0);
+}
+
+/* Another process sharing the cache: its snapshots and its temporary
+ * directory go only once unused for an hour. */
+static void
+test_source_git_prunes_another_process_snapshots_only_when_old(void **state)
+{
+	struct fixture *f = *state;
+	char *revdir, *theirs, *their_tmp, *stale_tmp, *slash;
+	int i;
+
+	commit(f, "nsd/ns.yaml", "ns\n", "one");
+	assert_int_equal(open_src(f, f->url, "main", NULL), 0);
+	sync_ok(f);
+	revdir = strdup(f->rev.dir);
+	slash = strrchr(revdir, '/');
+	*slash = '\0';
+	theirs = unit_write(
+	    revdir, "0123456789012345678901234567890123456789/a", "theirs\n");
+	their_tmp = unit_write(revdir, ".tmp-x-123456/a", "writing\n");
+	stale_tmp = unit_write(revdir, ".tmp-y-123456/a", "crashed\n");
+	*strrchr(theirs, '/') = '\0';
+	*strrchr(their_tmp, '/') = '\0';
+	*strrchr(stale_tmp, '/') = '\0';
+	age(theirs, 600);
+	age(stale_tmp, 7200);
+	for (i = 0; i < 5; i++) {
+		char text[32];
+
+		snprintf(text, sizeof(text), "ns: %d\n", i);
+		commit(f, "nsd/ns.yaml", text, "next");
+		sync_ok(f);
+	}
+	/* ours: 3 + the current; theirs, recent, stays */
+	assert_int_equal(count_snapshots(f), 5);
+	assert_int_equal(access(theirs, F_OK), 0);
+	assert_int_equal(access(their_tmp, F_OK), 0);
+	assert_int_equal(access(stale_tmp, F_OK), -1);
+	age(theirs, 7200);
+	commit(f, "nsd/ns.yaml", "ns: last\n", "last");
+	sync_ok(f);
+	assert_int_equal(access(theirs, F_OK), -1);
+	assert_int_equal(count_snapshots(f), 4);
+	free(theirs);
+	free(their_tmp);
+	free(stale_tmp);
+	free(revdir);
+}
+
 static void
 test_source_git_never_prunes_the_kept_snapshot(void **state)
 {
@@ -747,6 +808,7 @@ main(void)
 	    T(test_source_git_unreachable_url_is_an_error),
 	    T(test_source_git_reuses_and_prunes_snapshots),
 	    T(test_source_git_never_prunes_the_kept_snapshot),
+	    T(test_source_git_prunes_another_process_snapshots_only_when_old),
 	    T(test_source_git_names_files_in_the_commit),
 	    T(test_source_git_reads_a_plain_path),
 	    T(test_source_git_sends_the_token),
