@@ -36,7 +36,8 @@ static const char run_usage[] =
 
 const char cli_loop_options[] =
     "      --interval SECONDS  between cycles (default 30, +-10 % jitter)\n"
-    "      --once              run one cycle and exit (1 if it failed)\n"
+    "      --once              run one cycle and exit (1 if it failed);\n"
+    "                          no server unless --listen is given\n"
     "      --dry-run           plan and report drift, change nothing\n"
     "      --allow-mass-delete  allow deleting more than half of what\n"
     "                          nfvsync manages\n"
@@ -129,6 +130,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 	struct source *src = NULL;
 	char *secret = NULL, *end;
 	struct diag d;
+	bool listen_given = false;
 	int c, r, rc = CLI_EXIT_ERROR;
 
 	lo.interval_s = 30;
@@ -186,6 +188,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 			break;
 		case 'l':
 			lo.listen = strcmp(optarg, "off") == 0 ? NULL : optarg;
+			listen_given = true;
 			break;
 		case 'w':
 			secret_file = optarg;
@@ -254,6 +257,9 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 		               : "--source URL is required");
 		goto usage;
 	}
+	/* One cycle in CI needs no server (nor the default port free). */
+	if (lo.once && !listen_given)
+		lo.listen = NULL;
 	if (secret_file && !(secret = run_read_secret(secret_file)))
 		goto out;
 	log_setup(stderr, fmt, level);

@@ -135,10 +135,11 @@ check "7. ... and changes nothing (no mutating request)" [ "$(mutations)" = 0 ]
 
 cp "$nsd" "$tmp/good.yaml"
 sed -i "s|^metadata: {template_name: e2e}|metadata: {template_name: e2e, nfvsync.io/sync: suspend}|" "$nsd"
-"$nfvsync" watch --once --listen off "$tmp/r" >"$tmp/suspend.log" 2>&1
+"$nfvsync" watch --once "$tmp/r" >"$tmp/suspend.log" 2>&1
 rc=$?
 check "8. a suspended service: exit 0, nothing changed" \
 	bash -c "[ $rc = 0 ] && [ \"\$($(declare -f mutations); mutations)\" = 0 ]"
+check "8. --once without --listen serves nothing" bash -c "! grep -q serving '$tmp/suspend.log'"
 cp "$tmp/good.yaml" "$nsd"
 
 : >"$tmp/w.log"

@@ -336,6 +336,27 @@ test_loop_status_spent_respawn_budget_degrades(void **state)
 	policy_done(&p);
 }
 
+static void
+test_loop_status_of_a_standby_lists_nothing_and_says_so(void **state)
+{
+	struct status_input in = {0};
+	struct json_object *o;
+	char *text;
+
+	in.source = "/srv/nfv";
+	in.cycles = 2;
+	in.leader = false;
+	o = status_build(&in);
+	assert_false(json_object_get_boolean(jget(o, "leader")));
+	assert_int_equal(json_object_array_length(jget(o, "services")), 0);
+	text = status_render(o);
+	assert_non_null(strstr(
+	    text, "Mode:            apply (standby: acting on nothing)"));
+	assert_non_null(strstr(text, "Revision:        -\n"));
+	free(text);
+	json_object_put(o);
+}
+
 int
 main(void)
 {
@@ -354,6 +375,8 @@ main(void)
 	        test_loop_status_counts_instances_and_names_revision),
 	    cmocka_unit_test(test_loop_status_suspended_service_and_dry_run),
 	    cmocka_unit_test(test_loop_status_spent_respawn_budget_degrades),
+	    cmocka_unit_test(
+	        test_loop_status_of_a_standby_lists_nothing_and_says_so),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
