@@ -467,8 +467,7 @@ loop_service_error(const struct diag *errors, const char *service)
 /* Per service: an error backs it off, a clean cycle makes the revision
  * its applied one. */
 static void
-loop_account(struct loop *l, const struct plan *plan, const struct diag *errors,
-             double now)
+loop_account(struct loop *l, const struct diag *errors, double now)
 {
 	size_t i;
 
@@ -500,7 +499,6 @@ loop_account(struct loop *l, const struct plan *plan, const struct diag *errors,
 			         "recovered");
 		policy_succeeded(&l->policy, ms->name);
 		loop_set_error(&s->error, NULL);
-		(void)plan;
 		if (!s->applied_revision ||
 		    strcmp(s->applied_revision, l->rev.id) != 0) {
 			loop_set_error(&s->applied_revision, l->rev.id);
@@ -615,7 +613,7 @@ loop_observe_apply(struct loop *l)
 	executor_run(&l->vims, plan, &eo, &st);
 	if (st.failed)
 		loop_error_metric(l, "apply");
-	loop_account(l, plan, &la.errors, la.now);
+	loop_account(l, &la.errors, la.now);
 	/* What is still to do, for status: read the VIMs again when
 	 * something changed. */
 	if (st.done > 0 && !l->stopping) {

@@ -154,6 +154,31 @@ wait "$wpid"
 rc=$?
 check "9. SIGTERM: exit 0" [ "$rc" = 0 ]
 
+# --- a crash-looping VM: 3 respawns, then Degraded and left alone --------
+: >"$tmp/w.log"
+check "12. watch with a 1 s interval" start_watch --interval 1
+vdu1_observed() { st "s['services'][0]['vnfs'][0]['vdus'][0].get('observed')"; }
+for i in 1 2 3; do
+	wait_for 30 bash -c "[ \"\$($(declare -f st vdu1_observed); port=$port vdu1_observed)\" = 1 ]"
+	curl -sf -X POST -d '{"name": "e2e-web-VDU1-0"}' "$LOCALVIM_ADMIN_URL/v1/kill" >/dev/null
+	check "12. crash $i is respawned" \
+		wait_for 30 bash -c "[ \$(grep -c 'respawned server e2e-web-VDU1-0' '$tmp/w.log') = $i ]"
+done
+wait_for 30 bash -c "[ \"\$($(declare -f st vdu1_observed); port=$port vdu1_observed)\" = 1 ]"
+curl -sf -X POST -d '{"name": "e2e-web-VDU1-0"}' "$LOCALVIM_ADMIN_URL/v1/kill" >/dev/null
+check "12. crash 4 within 10 min: the budget is spent (logged)" \
+	wait_for 30 grep -q 'e2e-web-VDU1-0: respawn budget spent (3 in 600 s); Degraded' "$tmp/w.log"
+check "12. ... the VDU is Degraded on /status" \
+	wait_for 10 bash -c "[ \"\$($(declare -f st); port=$port st \"[s['services'][0]['vnfs'][0]['vdus'][0][k] for k in ('health', 'respawn_budget_spent')]\")\" = \"['Degraded', True]\" ]"
+n=$(cycles)
+wait_for 30 bash -c "[ \"\$($(declare -f st cycles); port=$port cycles)\" -ge $((n + 3)) ]"
+check "12. ... and it is left alone: still 3 respawns after 3 more cycles" \
+	[ "$(grep -c 'respawned server e2e-web-VDU1-0' "$tmp/w.log")" = 3 ]
+kill -TERM "$wpid"
+wait "$wpid"
+# Leave the world converged for what follows.
+"$nfvsync" watch --once "$tmp/r" >/dev/null 2>&1
+
 # --- two replicas with --leader-elect: one acts, the other stands by ----
 : >"$tmp/w.log"
 check "10. replica A with --leader-elect" \
