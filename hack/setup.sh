@@ -9,7 +9,7 @@ packages=(
 	libyaml-dev libjson-c-dev libcurl4-openssl-dev libgit2-dev
 	libinotifytools0-dev libcmocka-dev libmicrohttpd-dev libssl-dev
 	clang libclang-rt-14-dev valgrind
-	haproxy curl python3 python3-yaml systemd
+	haproxy curl python3 python3-yaml systemd gnuplot-nox time
 	python3-openstackclient python3-octaviaclient
 )
 

@@ -138,15 +138,15 @@ httpclient_get(const char *url, size_t total, double rate, long timeout_ms)
 	puts(load_csv_header);
 	while (started < total || in_flight > 0) {
 		double now = httpclient_clock(CLOCK_MONOTONIC) - begin;
-		size_t due = load_due(now, rate, total);
+		size_t n =
+		    httpclient_stop
+		        ? 0 /* finish what is in flight */
+		        : load_to_start(now, rate, total, started, in_flight,
+		                        HTTPCLIENT_MAX_IN_FLIGHT);
 		int running, left, wait_ms = 100;
 		CURLMsg *msg;
 
-		if (httpclient_stop)
-			due = started; /* finish what is in flight */
-		if (rate <= 0 && in_flight > 0)
-			due = started; /* sequential: one at a time */
-		while (started < due && in_flight < HTTPCLIENT_MAX_IN_FLIGHT) {
+		for (; n > 0; n--) {
 			httpclient_start(multi, url, timeout_ms);
 			started++;
 			in_flight++;
@@ -169,10 +169,11 @@ httpclient_get(const char *url, size_t total, double rate, long timeout_ms)
 			httpclient_finish(multi, r, msg->data.result);
 			in_flight--;
 		}
-		if (in_flight > 0 || (started < total && !httpclient_stop))
-			curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
 		if (httpclient_stop && in_flight == 0)
 			break;
+		if (rate <= 0 && in_flight == 0)
+			continue; /* sequential: the next one at once */
+		curl_multi_poll(multi, NULL, 0, wait_ms, NULL);
 	}
 	curl_multi_cleanup(multi);
 	return 0;

@@ -60,6 +60,23 @@ load_due(double t, double rate, size_t total)
 	return due >= (double)total ? total : (size_t)due;
 }
 
+size_t
+load_to_start(double t, double rate, size_t total, size_t started,
+              size_t in_flight, size_t max_in_flight)
+{
+	size_t due, room;
+
+	if (started >= total || in_flight >= max_in_flight)
+		return 0;
+	if (rate <= 0)
+		return in_flight == 0 ? 1 : 0;
+	due = load_due(t, rate, total);
+	room = max_in_flight - in_flight;
+	if (due <= started)
+		return 0;
+	return due - started < room ? due - started : room;
+}
+
 void
 load_record_write(const struct load_record *r, FILE *f)
 {

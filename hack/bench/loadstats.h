@@ -41,6 +41,14 @@ enum load_outcome load_outcome_of_status(int status);
  * means sequential, which this does not schedule (returns total).
  */
 size_t load_due(double t, double rate, size_t total);
+/*
+ * How many requests to start at elapsed seconds t, with started of total
+ * started so far and in_flight of them unanswered: sequentially
+ * (rate <= 0) one once the previous one is answered; otherwise those due
+ * (load_due), as long as fewer than max_in_flight are unanswered.
+ */
+size_t load_to_start(double t, double rate, size_t total, size_t started,
+                     size_t in_flight, size_t max_in_flight);
 
 /* The CSV header line and one record (no newline in either). */
 extern const char load_csv_header[];

@@ -55,6 +55,30 @@ test_loadstats_sequential_runs_are_not_scheduled(void **state)
 }
 
 static void
+test_loadstats_sequential_runs_start_one_after_the_answer(void **state)
+{
+	/* Nothing in flight: one; one in flight: none; all sent: none. */
+	assert_int_equal(load_to_start(0, 0, 100, 0, 0, 256), 1);
+	assert_int_equal(load_to_start(5, 0, 100, 1, 1, 256), 0);
+	assert_int_equal(load_to_start(5, 0, 100, 1, 0, 256), 1);
+	assert_int_equal(load_to_start(5, 0, 100, 100, 0, 256), 0);
+}
+
+static void
+test_loadstats_rate_runs_start_what_is_due_within_the_in_flight_cap(
+    void **state)
+{
+	/* 200/s at 1 s: 201 due. */
+	assert_int_equal(load_to_start(1.0, 200, 1000, 0, 0, 256), 201);
+	assert_int_equal(load_to_start(1.0, 200, 1000, 150, 3, 256), 51);
+	assert_int_equal(load_to_start(1.0, 200, 1000, 201, 0, 256), 0);
+	/* Slow answers: no more than the cap unanswered. */
+	assert_int_equal(load_to_start(1.0, 200, 1000, 0, 250, 256), 6);
+	assert_int_equal(load_to_start(1.0, 200, 1000, 0, 256, 256), 0);
+	assert_int_equal(load_to_start(60, 200, 1000, 990, 0, 256), 10);
+}
+
+static void
 test_loadstats_record_round_trips_through_csv(void **state)
 {
 	struct load_record r = rec(1764094321.123456, LOAD_OK, 200, 1.25,
@@ -199,6 +223,10 @@ main(void)
 	    cmocka_unit_test(
 	        test_loadstats_rate_schedule_spaces_requests_evenly),
 	    cmocka_unit_test(test_loadstats_sequential_runs_are_not_scheduled),
+	    cmocka_unit_test(
+	        test_loadstats_sequential_runs_start_one_after_the_answer),
+	    cmocka_unit_test(
+	        test_loadstats_rate_runs_start_what_is_due_within_the_in_flight_cap),
 	    cmocka_unit_test(test_loadstats_record_round_trips_through_csv),
 	    cmocka_unit_test(test_loadstats_bad_records_are_refused),
 	    cmocka_unit_test(test_loadstats_outcome_follows_the_status),
