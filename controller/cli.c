@@ -30,6 +30,7 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	    {"out", required_argument, NULL, 'f'},
 	    {"offline", no_argument, NULL, 'O'},
 	    {"auto-approve", no_argument, NULL, 'y'},
+	    {"parallelism", required_argument, NULL, 'P'},
 	    {"allow-mass-delete", no_argument, NULL, 'm'},
 	    {"kubeconfig", required_argument, NULL, 'k'},
 	    {"context", required_argument, NULL, 'c'},
@@ -42,6 +43,7 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->parallelism = CLI_PARALLELISM;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:o:h", longopts, NULL)) != -1) {
@@ -88,6 +90,21 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 		case 'y':
 			o->auto_approve = true;
 			break;
+		case 'P': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+
+			if (*optarg < '1' || *optarg > '9' || *end ||
+			    n > 1000) {
+				fprintf(stderr,
+				        "nfvsync %s: --parallelism takes a "
+				        "number from 1 to 1000, not '%s'\n",
+				        verb, optarg);
+				return -EINVAL;
+			}
+			o->parallelism = (unsigned)n;
+			break;
+		}
 		case 'm':
 			o->allow_mass_delete = true;
 			break;

@@ -23,6 +23,8 @@ enum cli_format {
 	CLI_FORMAT_JSON,
 };
 
+#define CLI_PARALLELISM 10 /* apply's default --parallelism */
+
 struct cli_opts {
 	const char **paths;
 	size_t npaths;
@@ -34,6 +36,7 @@ struct cli_opts {
 	const char *out_file;
 	bool offline;           /* plan: do not contact the VIMs */
 	bool auto_approve;      /* apply: no confirmation prompt */
+	unsigned parallelism;   /* apply: actions in flight (--parallelism) */
 	bool allow_mass_delete; /* plan/apply: lift the deletion guard */
 	const char *kubeconfig; /* plan/apply: --kubeconfig FILE */
 	const char *context;    /* plan/apply: --context NAME */
@@ -55,7 +58,8 @@ struct cli_opts {
 
 /* Parses argv for a verb; flags lists the optional extras the verb takes
  * ('o' output format, 'd' --detailed-exitcode, 'f' --out, 'O' --offline,
- * 'y' --auto-approve, 'm' --allow-mass-delete, 'k' --kubeconfig and
+ * 'y' --auto-approve, 'P' --parallelism, 'm' --allow-mass-delete, 'k'
+ * --kubeconfig and
  * --context). Returns 0, 1 when
  * --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,

@@ -35,6 +35,8 @@ static const char apply_usage[] =
     "nothing.\n"
     "\n"
     "      --auto-approve     do not ask (needed without a terminal)\n"
+    "      --parallelism N    actions in flight at once (default 10; 1: one\n"
+    "                         by one in the plan's order)\n"
     "      --allow-mass-delete  allow deleting more than half of what\n"
     "                         nfvsync manages\n"
     "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
@@ -52,24 +54,27 @@ apply_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Prints one line per action and the errors of those that fail. */
+/* Prints one line per action once it ended (actions run side by side),
+ * and the errors of those that fail. */
 static void
 apply_print(const struct executor_event *ev, void *payload)
 {
 	const struct plan_action *a = ev->action;
 	size_t k;
 
+	(void)payload;
 	switch (ev->phase) {
 	case EXECUTOR_START:
-		printf("%s %s %s on %s ... ", plan_op_name(a->op),
-		       plan_kind_name(a->kind), a->name, a->vim);
-		fflush(stdout);
 		return;
 	case EXECUTOR_DONE:
-		printf("done (%.1f s)\n", ev->seconds);
-		return;
 	case EXECUTOR_FAILED:
 	case EXECUTOR_SKIPPED:
+		printf("%s %s %s on %s ... ", plan_op_name(a->op),
+		       plan_kind_name(a->kind), a->name, a->vim);
+		if (ev->phase == EXECUTOR_DONE) {
+			printf("done (%.1f s)\n", ev->seconds);
+			break;
+		}
 		printf("%s\n",
 		       ev->phase == EXECUTOR_SKIPPED ? "skipped" : "failed");
 		for (k = 0; k < ev->diag->n; k++) {
@@ -78,15 +83,16 @@ apply_print(const struct executor_event *ev, void *payload)
 			printf("    %s\n", msg);
 			free(msg);
 		}
-		return;
+		break;
 	case EXECUTOR_FOLLOW_UP:
 		printf("\nThe VIMs moved on (new pods): following up.\n");
 		diag_print(ev->diag, stderr);
-		return;
+		break;
 	case EXECUTOR_REREAD_FAILED:
 		diag_print(ev->diag, stderr);
-		return;
+		break;
 	}
+	fflush(stdout);
 }
 
 static bool
@@ -123,7 +129,7 @@ cmd_apply(int argc, char **argv)
 	size_t i;
 	int r, rc = CLI_EXIT_ERROR;
 
-	r = cli_parse(argc, argv, "apply", apply_usage, "ymk", &o);
+	r = cli_parse(argc, argv, "apply", apply_usage, "ymkP", &o);
 	if (r != 0) {
 		cli_opts_done(&o);
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;
@@ -184,6 +190,7 @@ cmd_apply(int argc, char **argv)
 	printf("\n");
 	eo.model = &repo->model;
 	eo.on_event = apply_print;
+	eo.parallelism = o.parallelism;
 	executor_run(&vims, plan, &eo, &st);
 	printf("\nApply: %zu done, %zu failed, %zu skipped in %.1f s (%llu VIM "
 	       "requests).\n",

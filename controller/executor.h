@@ -1,11 +1,18 @@
 /*
- * The executor: carries a plan out on the VIMs, action by action in the
- * plan's order, for `nfvsync apply` and the reconcile loop alike. A failed
- * action does not stop the others. After Deployments were applied it reads
- * the VIMs again and adds the pool members of the pods they started (the
- * plan could not know their addresses). It prints nothing: callers hear
- * of each action through a callback, and decide before each one whether to
- * go on (SIGTERM, a lost lease) or pass it by (a suspended service).
+ * The executor: carries a plan out on the VIMs, for `nfvsync apply` and the
+ * reconcile loop alike: action by action in the plan's order, or with
+ * parallelism > 1 stage by stage (ports, servers, Kubernetes objects,
+ * balancers, listeners, pools, members, health monitors, L7 policies; then
+ * the deletions in reverse, members before servers), at most that many
+ * actions of a stage in flight on worker threads, each with its own
+ * OpenStack session. A failed action does not stop the others, but what
+ * depends on a failed create (a server on its port, anything naming a
+ * failed object, a member of a failed server) is skipped with the reason. After
+ * Deployments were applied it reads the VIMs again and adds the pool members of
+ * the pods they started (the plan could not know their addresses). It prints
+ * nothing: callers hear of each action through a callback, and decide before
+ * each one whether to go on (SIGTERM, a lost lease) or pass it by (a suspended
+ * service).
  */
 #ifndef NFV_EXECUTOR_H
 #define NFV_EXECUTOR_H
@@ -54,6 +61,10 @@ struct executor_opts {
 	/* Told of every phase of every action; may be NULL. */
 	void (*on_event)(const struct executor_event *ev, void *payload);
 	void *payload;
+	/* Actions in flight at once; 0 or 1: one by one in plan order. The
+	 * gate and on_event are then called from worker threads, one call at
+	 * a time. */
+	unsigned parallelism;
 };
 
 struct executor_stats {

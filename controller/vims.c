@@ -188,15 +188,103 @@ vim_conn_http(const struct vim_conn *c)
 	return NULL;
 }
 
+int
+vim_set_open_workers(struct vim_set *s, size_t n, struct diag *reterr)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < s->n; i++) {
+		struct vim_conn *c = &s->conns[i];
+		struct os_config *cfg;
+
+		if (!c->os || c->nworkers >= n)
+			continue;
+		if (os_config_from_vim(c->cfg, &cfg, reterr) < 0) {
+			ret = -EINVAL;
+			continue;
+		}
+		c->workers = xrealloc(c->workers, n * sizeof(*c->workers));
+		while (c->nworkers < n) {
+			struct os_driver *w;
+
+			if (os_driver_new(c->cfg->name, cfg, &s->os_opts, &w,
+			                  reterr) < 0) {
+				ret = -EINVAL;
+				break;
+			}
+			os_driver_adopt(w, c->os);
+			c->workers[c->nworkers++] = w;
+		}
+		os_config_free(cfg);
+	}
+	return ret;
+}
+
+int
+vim_set_apply_worker(struct vim_set *s, size_t w, const struct plan_action *a,
+                     bool *serial, struct diag *reterr)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		struct vim_conn *c = &s->conns[i];
+
+		if (strcmp(c->cfg->name, a->vim) != 0)
+			continue;
+		if (w < c->nworkers) {
+			*serial = false;
+			return os_driver_apply(c->workers[w], a, reterr);
+		}
+		break;
+	}
+	*serial = true;
+	return 0;
+}
+
+void
+vim_set_adopt_workers(struct vim_set *s)
+{
+	size_t i, w;
+
+	for (i = 0; i < s->n; i++) {
+		for (w = 0; w < s->conns[i].nworkers; w++)
+			os_driver_adopt(s->conns[i].workers[w], s->conns[i].os);
+	}
+}
+
+int
+vim_set_sync_workers(struct vim_set *s, struct diag *reterr)
+{
+	size_t i, w;
+	int ret = 0;
+
+	for (i = 0; i < s->n; i++) {
+		struct vim_conn *c = &s->conns[i];
+
+		if (c->nworkers == 0)
+			continue;
+		if (os_driver_observe(c->workers[0], reterr) < 0) {
+			ret = -EIO;
+			continue;
+		}
+		for (w = 1; w < c->nworkers; w++)
+			os_driver_adopt(c->workers[w], c->workers[0]);
+	}
+	return ret;
+}
+
 unsigned long long
 vim_set_requests(const struct vim_set *s)
 {
 	unsigned long long n = 0;
-	size_t i;
+	size_t i, w;
 
 	for (i = 0; i < s->n; i++) {
 		if (s->conns[i].os)
 			n += os_driver_requests(s->conns[i].os);
+		for (w = 0; w < s->conns[i].nworkers; w++)
+			n += os_driver_requests(s->conns[i].workers[w]);
 		if (s->conns[i].k8s)
 			n += k8s_driver_requests(s->conns[i].k8s);
 	}
@@ -206,10 +294,13 @@ vim_set_requests(const struct vim_set *s)
 void
 vim_set_done(struct vim_set *s)
 {
-	size_t i;
+	size_t i, w;
 
 	for (i = 0; i < s->n; i++) {
 		os_driver_free(s->conns[i].os);
+		for (w = 0; w < s->conns[i].nworkers; w++)
+			os_driver_free(s->conns[i].workers[w]);
+		free(s->conns[i].workers);
 		k8s_driver_free(s->conns[i].k8s);
 	}
 	free(s->conns);

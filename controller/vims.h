@@ -23,6 +23,10 @@ struct vim_conn {
 	struct os_driver *os;   /* an OpenStack VIM */
 	struct k8s_driver *k8s; /* a Kubernetes VIM */
 	bool observed;
+	/* Parallel apply on an OpenStack VIM: one more driver per worker
+	 * thread (own session and view); os stays untouched meanwhile. */
+	struct os_driver **workers;
+	size_t nworkers;
 };
 
 struct vim_set {
@@ -55,6 +59,24 @@ int vim_set_apply(struct vim_set *s, const struct plan_action *a,
 /* The HTTP client of a VIM's driver (borrowed), NULL without one. */
 struct http_client;
 struct http_client *vim_conn_http(const struct vim_conn *c);
+/*
+ * Parallel apply (executor.c). vim_set_open_workers: n drivers per
+ * OpenStack VIM, opened from the main thread, each starting from the main
+ * driver's view. vim_set_apply_worker: a on worker w's driver, from worker
+ * thread w only; false in *serial when the VIM has no workers (the caller
+ * then uses vim_set_apply, one action at a time). vim_set_sync_workers:
+ * between dependency stages, worker 0 reads each VIM again (one observe)
+ * and the others copy its view, so later stages find what earlier ones
+ * made whichever worker made it. Plans keep pointing into the main
+ * drivers' views, which none of this changes.
+ */
+int vim_set_open_workers(struct vim_set *s, size_t n, struct diag *reterr);
+int vim_set_apply_worker(struct vim_set *s, size_t w,
+                         const struct plan_action *a, bool *serial,
+                         struct diag *reterr);
+void vim_set_adopt_workers(struct vim_set *s);
+int vim_set_sync_workers(struct vim_set *s, struct diag *reterr);
+
 /* Requests sent to all VIMs so far. */
 unsigned long long vim_set_requests(const struct vim_set *s);
 void vim_set_done(struct vim_set *s);

@@ -65,6 +65,16 @@ os_driver_free(struct os_driver *d)
 	free(d);
 }
 
+void
+os_driver_adopt(struct os_driver *dst, const struct os_driver *src)
+{
+	os_view_done(&dst->view);
+	os_view_copy(&dst->view, &src->view);
+	dst->view.vim = dst->vim;
+	for (size_t i = 0; i < dst->view.n; i++)
+		dst->view.res[i].obs.vim = dst->vim;
+}
+
 const struct os_view *
 os_driver_view(const struct os_driver *d)
 {

@@ -46,6 +46,14 @@ const struct os_view *os_driver_view(const struct os_driver *d);
 int os_driver_apply(struct os_driver *d, const struct plan_action *a,
                     struct diag *reterr);
 
+/*
+ * Parallel apply: several drivers of one VIM (one per worker thread, each
+ * with its own session), none shared between threads. os_driver_adopt
+ * makes dst's view a copy of src's (its own observation, or what another
+ * driver created), so that dst's next actions find what src knows.
+ */
+void os_driver_adopt(struct os_driver *dst, const struct os_driver *src);
+
 /* Requests sent so far (all services), for reports and benchmarks. */
 unsigned long long os_driver_requests(const struct os_driver *d);
 /* The HTTP client, for per-status request counts (borrowed). */

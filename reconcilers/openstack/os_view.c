@@ -412,3 +412,52 @@ os_tags_json(const char *service, const char *spec_hash)
 	}
 	return a;
 }
+
+static struct os_named *
+os_view_copy_named(struct os_view *dst, const struct os_named *src, size_t n)
+{
+	struct os_named *out = xcalloc(n ? n : 1, sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[i].name = os_view_str(dst, src[i].name);
+		out[i].id = os_view_str(dst, src[i].id);
+		out[i].network_id = os_view_str(dst, src[i].network_id);
+		out[i].cidr = os_view_str(dst, src[i].cidr);
+	}
+	return out;
+}
+
+void
+os_view_copy(struct os_view *dst, const struct os_view *src)
+{
+	size_t i;
+
+	os_view_init(dst, src->vim);
+	dst->res = xcalloc(src->n ? src->n : 1, sizeof(*dst->res));
+	dst->cap = src->n ? src->n : 1;
+	for (i = 0; i < src->n; i++) {
+		const struct os_res *s = &src->res[i];
+		struct os_res *r = &dst->res[dst->n++];
+
+		*r = *s;
+		r->obs.vim = dst->vim;
+		r->obs.name = os_view_str(dst, s->obs.name);
+		r->obs.id = os_view_str(dst, s->obs.id);
+		r->obs.status = os_view_str(dst, s->obs.status);
+		r->obs.service = os_view_str(dst, s->obs.service);
+		r->obs.spec_hash = os_view_str(dst, s->obs.spec_hash);
+		r->address = os_view_str(dst, s->address);
+		r->parent_id = os_view_str(dst, s->parent_id);
+		r->network_id = os_view_str(dst, s->network_id);
+		r->operating_status = os_view_str(dst, s->operating_status);
+	}
+	dst->networks = os_view_copy_named(dst, src->networks, src->nnetworks);
+	dst->nnetworks = src->nnetworks;
+	dst->subnets = os_view_copy_named(dst, src->subnets, src->nsubnets);
+	dst->nsubnets = src->nsubnets;
+	dst->images = os_view_copy_named(dst, src->images, src->nimages);
+	dst->nimages = src->nimages;
+	dst->flavors = os_view_copy_named(dst, src->flavors, src->nflavors);
+	dst->nflavors = src->nflavors;
+}

@@ -56,6 +56,9 @@ struct os_view {
 
 void os_view_init(struct os_view *v, const char *vim);
 void os_view_done(struct os_view *v);
+/* dst (uninitialised) becomes a deep copy of src; its vim is borrowed from
+ * src, like src's. */
+void os_view_copy(struct os_view *dst, const struct os_view *src);
 
 /*
  * Decoders: each takes the parsed body of a list call (or of one show

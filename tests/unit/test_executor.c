@@ -129,6 +129,71 @@ test_executor_empty_plan_succeeds(void **state)
 	assert_int_equal(st.done + st.failed + st.skipped, 0);
 }
 
+/* Stage order in parallel: every port before any server, members after
+ * both, deletions last with the member (drain) before its server. */
+static void
+test_executor_in_parallel_runs_stage_after_stage(void **state)
+{
+	static struct plan_action mixed[6] = {
+	    {.op = PLAN_DELETE,
+	     .kind = PLAN_SERVER,
+	     .vim = "site9",
+	     .name = "ds"},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "m1"},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_SERVER,
+	     .vim = "site9",
+	     .name = "s1"},
+	    {.op = PLAN_DELETE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "dm"},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_PORT,
+	     .vim = "site9",
+	     .name = "p1"},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_PORT,
+	     .vim = "site9",
+	     .name = "p2"},
+	};
+	struct recorder rec = {0};
+	struct executor_stats st = {0};
+	struct plan p = {0};
+	struct vim_set vims = {0};
+	struct executor_opts o = {0};
+	const char *order[] = {"p", "s1", "m1", "dm", "ds"};
+	const char *at, *prev;
+	size_t i;
+
+	(void)state;
+	p.actions = mixed;
+	p.n = 6;
+	o.on_event = recorder_event;
+	o.payload = &rec;
+	o.parallelism = 4;
+	assert_int_equal(executor_run(&vims, &p, &o, &st), -EIO);
+	assert_int_equal(st.skipped, 6);
+	/* p1 and p2 run side by side, in either order; then one by one. */
+	assert_non_null(strstr(rec.log, "skipped:p1"));
+	assert_non_null(strstr(rec.log, "skipped:p2"));
+	prev = strstr(rec.log, "skipped:p2") > strstr(rec.log, "skipped:p1")
+	           ? strstr(rec.log, "skipped:p2")
+	           : strstr(rec.log, "skipped:p1");
+	for (i = 1; i < sizeof(order) / sizeof(*order); i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "start:%s", order[i]);
+		at = strstr(rec.log, want);
+		assert_non_null(at);
+		assert_true(at > prev);
+		prev = at;
+	}
+}
+
 int
 main(void)
 {
@@ -139,6 +204,7 @@ main(void)
 	    cmocka_unit_test(
 	        test_executor_stop_before_the_first_action_does_nothing),
 	    cmocka_unit_test(test_executor_empty_plan_succeeds),
+	    cmocka_unit_test(test_executor_in_parallel_runs_stage_after_stage),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
