@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Long options with no letter, past any char a verb's flags may name. */
 enum {
@@ -239,7 +240,8 @@ int
 cli_observe(const struct cli_opts *o, const struct nfv_repo *repo,
             struct vim_set *vims, struct plan **ret, struct diag *d)
 {
-	struct plan_opts popts = {0.5, o->allow_mass_delete};
+	struct plan_opts popts = {0.5, o->allow_mass_delete,
+	                          (long long)time(NULL), 0};
 	int r;
 
 	if (o->offline)

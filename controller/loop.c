@@ -551,7 +551,8 @@ loop_harvest_requests(struct loop *l)
 static void
 loop_observe_apply(struct loop *l)
 {
-	struct plan_opts popts = {0.5, l->o->allow_mass_delete};
+	struct plan_opts popts = {0.5, l->o->allow_mass_delete,
+	                          (long long)time(NULL), 0};
 	struct loop_apply la = {l, loop_now(), {0}};
 	struct executor_opts eo = {0};
 	struct executor_stats st = {0};

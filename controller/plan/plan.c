@@ -618,6 +618,38 @@ plan_decide(struct plan_action *a, const struct plan_observed_res *o)
 	return true;
 }
 
+/*
+ * Whether a pool member of the server a (its VDU instance's member, in any
+ * pool) has been ERROR for longer than the grace period: the balancer's
+ * health monitor has given up on a server its VIM calls fine.
+ */
+static bool
+plan_member_failing(const struct plan *desired, const struct plan_observed *obs,
+                    const struct plan_action *a, const struct plan_opts *opts)
+{
+	long grace =
+	    opts->member_error_grace > 0 ? opts->member_error_grace : 60;
+	size_t i;
+
+	if (opts->now <= 0 || a->kind != PLAN_SERVER || a->instance < 0 ||
+	    !a->vnf || !a->vdu)
+		return false;
+	for (i = 0; i < desired->n; i++) {
+		const struct plan_action *m = &desired->actions[i];
+		const struct plan_observed_res *o;
+
+		if (m->kind != PLAN_MEMBER || !m->name ||
+		    m->instance != a->instance || !m->vnf || !m->vdu ||
+		    strcmp(m->vnf, a->vnf) != 0 || strcmp(m->vdu, a->vdu) != 0)
+			continue;
+		o = plan_observed_find(obs, m);
+		if (o && o->health && strcmp(o->health, "ERROR") == 0 &&
+		    o->health_since > 0 && opts->now - o->health_since > grace)
+			return true;
+	}
+	return false;
+}
+
 /* Desired resources are either still in desired (no action) or were moved
  * into p (an action); either way they are not to be pruned. */
 static bool
@@ -695,7 +727,7 @@ int
 plan_build(const struct nfv_model *m, const struct plan_observed *obs,
            const struct plan_opts *opts, struct plan **ret, struct diag *reterr)
 {
-	static const struct plan_opts defaults = {0.5, false};
+	static const struct plan_opts defaults = {0.5, false, 0, 0};
 	struct plan *desired = xcalloc(1, sizeof(*desired));
 	struct plan *p = xcalloc(1, sizeof(*p));
 	static const struct plan_observed empty = {NULL, 0, NULL, 0, NULL, 0};
@@ -713,8 +745,13 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	for (i = 0; i < desired->n; i++) {
 		struct plan_action *a = &desired->actions[i];
 
-		if (!plan_decide(a, plan_observed_find(obs, a)))
-			continue;
+		if (!plan_decide(a, plan_observed_find(obs, a))) {
+			if (!plan_member_failing(desired, obs, a, opts))
+				continue;
+			a->op = PLAN_RESPAWN;
+			a->reason = "its pool member has been ERROR for longer "
+			            "than the grace period";
+		}
 		p->actions =
 		    xrealloc(p->actions, (p->n + 1) * sizeof(*p->actions));
 		p->actions[p->n++] = *a;

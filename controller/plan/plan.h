@@ -81,6 +81,11 @@ struct plan_observed_res {
 	const char *service;   /* from the ownership tag */
 	const char *spec_hash; /* from the ownership tag, or NULL */
 	bool managed;          /* tagged managed-by=nfvsync */
+	/* Pool members: the balancer's word on the back end (operating
+	 * status: ONLINE, ERROR…) and since when, in Unix seconds (the
+	 * member's updated_at; 0 unknown). */
+	const char *health;
+	long long health_since;
 };
 
 /* A ready pod of a containerised VDU, by the labels its driver reads. */
@@ -109,6 +114,12 @@ struct plan_opts {
 	double max_delete_share;
 	/* ...unless the user said --allow-mass-delete. */
 	bool allow_mass_delete;
+	/* The time of the plan, in Unix seconds, for decisions that depend
+	 * on it (the planner reads no clock); 0: none is taken. */
+	long long now;
+	/* A pool member ERROR for longer than this (seconds; 0: 60) gets
+	 * its server respawned. */
+	long member_error_grace;
 };
 
 struct plan {

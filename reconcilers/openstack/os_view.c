@@ -3,6 +3,7 @@
  * JSON in, structs out. Field names follow the Nova, Neutron and Octavia API
  * references (and the lab's captured responses in tests).
  */
+#define _GNU_SOURCE /* strptime, timegm */
 #include "os_view.h"
 #include "xalloc.h"
 
@@ -11,6 +12,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void
 os_view_init(struct os_view *v, const char *vim)
@@ -246,6 +248,21 @@ os_view_add_octavia(struct os_view *v, enum plan_kind kind,
 	return 0;
 }
 
+/* An OpenStack timestamp ("2026-11-25T19:00:00", maybe with a fraction
+ * and "Z" or "+00:00": UTC either way) in Unix seconds; 0 if none. */
+static long long
+os_view_time(const char *s)
+{
+	struct tm tm;
+
+	if (!s)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	if (!strptime(s, "%Y-%m-%dT%H:%M:%S", &tm))
+		return 0;
+	return (long long)timegm(&tm);
+}
+
 int
 os_view_add_members(struct os_view *v, const char *pool_id,
                     struct json_object *body, struct diag *reterr)
@@ -265,6 +282,9 @@ os_view_add_members(struct os_view *v, const char *pool_id,
 		    os_view_str(v, os_json_str(m, "operating_status"));
 		r->address = os_view_str(v, os_json_str(m, "address"));
 		r->parent_id = os_view_str(v, pool_id);
+		r->obs.health = r->operating_status;
+		r->obs.health_since =
+		    os_view_time(os_json_str(m, "updated_at"));
 	}
 	return 0;
 }

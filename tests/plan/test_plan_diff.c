@@ -161,6 +161,66 @@ test_plan_respawns_a_server_in_error(void **state)
 	plan_free(p);
 }
 
+/* Member ERROR since t = 1000 (its updated_at); the server is ACTIVE. */
+static void
+world_member_error(struct world *w)
+{
+	struct plan_observed_res *m = world_find(
+	    w, PLAN_MEMBER, "symmetric-web-web-lb-pool-site1-web-VDU2-0");
+
+	m->health = "ERROR";
+	m->health_since = 1000;
+}
+
+static void
+test_plan_respawns_a_server_whose_member_stays_in_error(void **state)
+{
+	struct world *w = *state;
+	struct plan_opts opts = {0.5, false, 1061, 0};
+	struct plan *p;
+
+	world_member_error(w);
+	p = world_plan(w, &opts, 0);
+	assert_int_equal(p->n, 1);
+	assert_int_equal(p->actions[0].op, PLAN_RESPAWN);
+	assert_int_equal(p->actions[0].kind, PLAN_SERVER);
+	assert_string_equal(p->actions[0].name,
+	                    "symmetric-web-site1-web-VDU2-0");
+	assert_string_equal(p->actions[0].reason,
+	                    "its pool member has been ERROR for longer than "
+	                    "the grace period");
+	assert_non_null(p->actions[0].id);
+	plan_free(p);
+	/* A grace period of its own. */
+	opts.now = 1100;
+	opts.member_error_grace = 120;
+	p = world_plan(w, &opts, 0);
+	assert_int_equal(p->n, 0);
+	plan_free(p);
+}
+
+static void
+test_plan_gives_a_member_in_error_its_grace_period(void **state)
+{
+	struct world *w = *state;
+	struct plan_opts opts = {0.5, false, 1060, 0};
+	struct plan *p;
+
+	world_member_error(w);
+	p = world_plan(w, &opts, 0); /* 60 s: not longer than 60 */
+	assert_int_equal(p->n, 0);
+	plan_free(p);
+	p = world_plan(w, NULL, 0); /* no time given: no decision by time */
+	assert_int_equal(p->n, 0);
+	plan_free(p);
+	world_find(w, PLAN_MEMBER, "symmetric-web-web-lb-pool-site1-web-VDU2-0")
+	    ->health = "ONLINE";
+	opts.now = 5000;
+	p = world_plan(w, &opts, 0);
+	assert_int_equal(p->n, 0);
+	plan_free(p);
+}
+
 static void
 test_plan_respawns_a_server_shut_off_behind_its_back(void **state)
 {
@@ -247,7 +307,7 @@ test_plan_prunes_an_extra_instance_draining_it_first(void **state)
 	    {PLAN_SERVER, "symmetric-web-site1-web-VDU1-1"},
 	    {PLAN_MEMBER, "symmetric-web-web-lb-pool-site1-web-VDU1-1"},
 	};
-	struct plan_opts opts = {0.5, false};
+	struct plan_opts opts = {0.5, false, 0, 0};
 	struct plan *p;
 	size_t i;
 
@@ -376,7 +436,7 @@ static void
 test_plan_refuses_a_mass_deletion_without_override(void **state)
 {
 	struct world *w = *state;
-	struct plan_opts opts = {0.5, false};
+	struct plan_opts opts = {0.5, false, 0, 0};
 	struct plan *p;
 	size_t i;
 
@@ -417,6 +477,12 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_plan_replaces_servers_and_updates_pools_whose_spec_changed,
 	        world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_plan_respawns_a_server_whose_member_stays_in_error,
+	        world_setup, world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_plan_gives_a_member_in_error_its_grace_period, world_setup,
+	        world_teardown),
 	    cmocka_unit_test_setup_teardown(test_plan_creates_what_vanished,
 	                                    world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(

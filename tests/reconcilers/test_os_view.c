@@ -149,8 +149,19 @@ test_os_view_reads_a_load_balancer_and_its_members(void **state)
 	assert_int_equal(v.res[1].obs.kind, PLAN_MEMBER);
 	assert_string_equal(v.res[1].parent_id, "pool-1");
 	assert_non_null(v.res[1].address);
+	assert_string_equal(v.res[1].obs.health, "NO_MONITOR");
+	assert_int_equal(v.res[1].obs.health_since, 0); /* updated_at null */
 	assert_ptr_equal(os_view_find_id(&v, v.res[0].obs.id), &v.res[0]);
 	json_object_put(lbs);
+	json_object_put(members);
+	/* A member the health monitor marked ERROR, with its time. */
+	members = json_tokener_parse(
+	    "{\"members\": [{\"id\": \"m2\", \"name\": \"x\", "
+	    "\"operating_status\": \"ERROR\", \"tags\": [\"nfvsync\"], "
+	    "\"updated_at\": \"2026-11-25T19:00:00\"}]}");
+	assert_int_equal(os_view_add_members(&v, "pool-1", members, &d), 0);
+	assert_string_equal(v.res[2].obs.health, "ERROR");
+	assert_int_equal(v.res[2].obs.health_since, 1795633200LL);
 	json_object_put(members);
 	os_view_done(&v);
 	diag_done(&d);
