@@ -73,6 +73,9 @@ admin_is_id(const char *s)
 	return n >= 20 && digits > 0 && strspn(s, "0123456789abcdef-") == n;
 }
 
+/* Requests kept in order for GET /v1/requests ("log"). */
+#define ADMIN_LOG_MAX 20000
+
 void
 admin_count(struct localvim *lv, const struct http_req *req)
 {
@@ -93,6 +96,18 @@ admin_count(struct localvim *lv, const struct http_req *req)
 	v = lv_json_get(lv->counts, strbuf_str(&key));
 	lv_json_set_int(lv->counts, strbuf_str(&key),
 	                (v ? json_object_get_int64(v) : 0) + 1);
+	strbuf_done(&key);
+	/* The order, with the real ids: who did what first. */
+	if (json_object_array_length(lv->log) >= ADMIN_LOG_MAX)
+		json_object_array_del_idx(lv->log, 0, 1);
+	strbuf_printf(&key, "%s %s ", req->method, lv_service_names[req->svc]);
+	if (req->nseg == 0)
+		strbuf_putc(&key, '/');
+	for (i = 0; i < req->nseg; i++)
+		strbuf_printf(&key, "/%s", req->segs[i]);
+	strbuf_printf(&key, " %u", req->status);
+	json_object_array_add(lv->log,
+	                      json_object_new_string(strbuf_str(&key)));
 	strbuf_done(&key);
 }
 
@@ -227,11 +242,14 @@ admin_handle(struct localvim *lv, struct http_req *req)
 		}
 		o = json_object_new_object();
 		json_object_object_add(o, "counts", lv_json_copy(lv->counts));
+		json_object_object_add(o, "log", lv_json_copy(lv->log));
 		lv_json_set_int(o, "total", total);
 		http_reply_json(req, 200, o);
 	} else if (http_match(req, "DELETE", "/v1/requests")) {
 		json_object_put(lv->counts);
 		lv->counts = json_object_new_object();
+		json_object_put(lv->log);
+		lv->log = json_object_new_array();
 		http_reply_empty(req, 204);
 	} else if (req->nseg >= 2 && strcmp(req->segs[0], "v1") == 0 &&
 	           strcmp(req->segs[1], "faults") == 0) {
@@ -255,6 +273,8 @@ admin_handle(struct localvim *lv, struct http_req *req)
 		world_reset(lv);
 		json_object_put(lv->counts);
 		lv->counts = json_object_new_object();
+		json_object_put(lv->log);
+		lv->log = json_object_new_array();
 		http_reply_empty(req, 204);
 	}
 }

@@ -131,6 +131,7 @@ world_init(struct localvim *lv)
 {
 	memset(lv->t, 0, sizeof(lv->t));
 	lv->counts = json_object_new_object();
+	lv->log = json_object_new_array();
 	lv->k8s_rv = 1000;
 	memset(lv->fault, 0, sizeof(lv->fault));
 }
@@ -240,6 +241,8 @@ world_done(struct localvim *lv)
 	world_clear(lv);
 	json_object_put(lv->counts);
 	lv->counts = NULL;
+	json_object_put(lv->log);
+	lv->log = NULL;
 	world_config_done(&lv->cfg);
 	free(lv->state_dir);
 	free(lv->exe);
