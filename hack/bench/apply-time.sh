@@ -8,7 +8,7 @@
 # Uses localvim's data plane (servers bind 127.x addresses): run it under
 # flock /tmp/nfvsync-dataplane.lock when others test on this machine.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 sizes=${*:-10 100}
 nfvsync=${NFVSYNC:-build/controller/nfvsync}
 localvim=${LOCALVIM:-build/hack/localvim/localvim}
