@@ -54,21 +54,87 @@ apply_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Prints one line per action once it ended (actions run side by side),
- * and the errors of those that fail. */
+/*
+ * What apply shows while it runs. Not a terminal: one line per action once
+ * it ended (actions run side by side), and the errors of those that fail.
+ * On a terminal, below those lines, a status line redrawn at every event:
+ * how far it got, what runs, and what waits (per kind: each stage waits
+ * for the one before).
+ */
+struct apply_progress {
+	const struct plan *plan;
+	bool tty;
+	bool *started; /* per action of plan */
+	const struct plan_action **running;
+	size_t nrunning;
+	size_t ended;
+	double t0;
+};
+
+static void
+apply_status_line(const struct apply_progress *pg)
+{
+	size_t waiting[PLAN_KIND_MAX] = {0}, i, k, shown = 0;
+	char line[512];
+	int n;
+
+	for (i = 0; i < pg->plan->n; i++) {
+		if (!pg->started[i])
+			waiting[pg->plan->actions[i].kind]++;
+	}
+	n = snprintf(line, sizeof(line),
+	             "[%zu/%zu, %.0f s] running:", pg->ended, pg->plan->n,
+	             apply_now() - pg->t0);
+	for (i = 0; i < pg->nrunning && n < (int)sizeof(line); i++) {
+		if (i == 3) {
+			n += snprintf(line + n, sizeof(line) - (size_t)n,
+			              " +%zu", pg->nrunning - 3);
+			break;
+		}
+		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s %s",
+		              plan_kind_name(pg->running[i]->kind),
+		              pg->running[i]->name);
+	}
+	for (k = 0; k < PLAN_KIND_MAX && n < (int)sizeof(line); k++) {
+		if (!waiting[k])
+			continue;
+		n += snprintf(line + n, sizeof(line) - (size_t)n, "%s %zu %s",
+		              shown++ ? "," : "; waiting:", waiting[k],
+		              plan_kind_name((enum plan_kind)k));
+	}
+	/* One line, cut to 120 columns, redrawn in place. */
+	printf("\r\033[K%.120s", line);
+}
+
 static void
 apply_print(const struct executor_event *ev, void *payload)
 {
+	struct apply_progress *pg = payload;
 	const struct plan_action *a = ev->action;
+	bool ours =
+	    a && a >= pg->plan->actions && a < pg->plan->actions + pg->plan->n;
 	size_t k;
 
-	(void)payload;
+	if (pg->tty)
+		printf("\r\033[K");
 	switch (ev->phase) {
 	case EXECUTOR_START:
-		return;
+		if (ours)
+			pg->started[a - pg->plan->actions] = true;
+		pg->running[pg->nrunning++] = a;
+		break;
 	case EXECUTOR_DONE:
 	case EXECUTOR_FAILED:
 	case EXECUTOR_SKIPPED:
+		if (ours)
+			pg->started[a - pg->plan->actions] = true;
+		for (k = 0; k < pg->nrunning; k++) {
+			if (pg->running[k] == a) {
+				pg->running[k] = pg->running[--pg->nrunning];
+				break;
+			}
+		}
+		pg->ended++;
 		printf("%s %s %s on %s ... ", plan_op_name(a->op),
 		       plan_kind_name(a->kind), a->name, a->vim);
 		if (ev->phase == EXECUTOR_DONE) {
@@ -92,6 +158,8 @@ apply_print(const struct executor_event *ev, void *payload)
 		diag_print(ev->diag, stderr);
 		break;
 	}
+	if (pg->tty && ev->phase != EXECUTOR_FOLLOW_UP)
+		apply_status_line(pg);
 	fflush(stdout);
 }
 
@@ -125,6 +193,7 @@ cmd_apply(int argc, char **argv)
 	char *text = NULL;
 	struct executor_opts eo = {0};
 	struct executor_stats st = {0};
+	struct apply_progress pg = {0};
 	double t0 = apply_now();
 	size_t i;
 	int r, rc = CLI_EXIT_ERROR;
@@ -189,9 +258,18 @@ cmd_apply(int argc, char **argv)
 	}
 	printf("\n");
 	eo.model = &repo->model;
+	pg.plan = plan;
+	pg.tty = isatty(STDOUT_FILENO);
+	pg.started = xcalloc(plan->n + 1, sizeof(*pg.started));
+	/* In flight: at most --parallelism (1 when serial). */
+	pg.running = xcalloc(o.parallelism + 2, sizeof(*pg.running));
+	pg.t0 = apply_now();
 	eo.on_event = apply_print;
+	eo.payload = &pg;
 	eo.parallelism = o.parallelism;
 	executor_run(&vims, plan, &eo, &st);
+	if (pg.tty)
+		printf("\r\033[K");
 	printf("\nApply: %zu done, %zu failed, %zu skipped in %.1f s (%llu VIM "
 	       "requests).\n",
 	       st.done, st.failed, st.skipped, apply_now() - t0,
@@ -200,6 +278,8 @@ cmd_apply(int argc, char **argv)
 		printf("Run apply again to retry what did not succeed.\n");
 	rc = st.failed || st.skipped ? CLI_EXIT_ERROR : CLI_EXIT_OK;
 out:
+	free(pg.started);
+	free(pg.running);
 	free(text);
 	plan_free(plan);
 	plan_file_inputs_done(&now);
