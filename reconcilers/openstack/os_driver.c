@@ -841,10 +841,50 @@ os_port_apply(struct os_driver *d, const struct plan_action *a,
 }
 
 /* The JSON body of an Octavia object from the action's attributes. */
+/*
+ * A member's address: the plan's, or for a server of this VIM whose
+ * address the plan could not know (no fixed IP), the address its VDU
+ * instance's server (or, failing that, its first port) has in the view.
+ */
+static const char *
+os_member_address(struct os_driver *d, const struct plan_action *a)
+{
+	const char *runs_on = os_attr(a, "runs_on");
+	const struct os_res *r;
+	char *server;
+	size_t i, n;
+
+	if (os_attr(a, "address"))
+		return os_attr(a, "address");
+	if (!runs_on || strcmp(runs_on, d->vim) != 0 || !a->vnf || !a->vdu ||
+	    a->instance < 0)
+		return NULL;
+	server =
+	    xasprintf("%s-%s-%s-%d", a->service, a->vnf, a->vdu, a->instance);
+	r = os_view_find(&d->view, PLAN_SERVER, server);
+	if (!r || !r->address) {
+		n = strlen(server);
+		r = NULL;
+		for (i = 0; i < d->view.n; i++) {
+			const struct os_res *p = &d->view.res[i];
+
+			if (p->obs.kind == PLAN_PORT && p->address &&
+			    strncmp(p->obs.name, server, n) == 0 &&
+			    p->obs.name[n] == '-') {
+				r = p;
+				break;
+			}
+		}
+	}
+	free(server);
+	return r ? r->address : NULL;
+}
+
 static struct json_object *
 os_octavia_body(struct os_driver *d, const struct plan_action *a, bool create,
                 struct diag *reterr)
 {
+	const char *member_address;
 	struct json_object *o = json_object_new_object();
 	const struct os_res *ref;
 	const char *v;
@@ -919,7 +959,8 @@ os_octavia_body(struct os_driver *d, const struct plan_action *a, bool create,
 		}
 		break;
 	case PLAN_MEMBER:
-		if (!os_attr(a, "address")) {
+		member_address = os_member_address(d, a);
+		if (!member_address) {
 			diag_error(reterr, NULL,
 			           "%s: the member's address is not known yet "
 			           "(it runs on VIM %s)",
@@ -929,9 +970,8 @@ os_octavia_body(struct os_driver *d, const struct plan_action *a, bool create,
 		}
 		if (!create)
 			break;
-		json_object_object_add(
-		    o, "address",
-		    json_object_new_string(os_attr(a, "address")));
+		json_object_object_add(o, "address",
+		                       json_object_new_string(member_address));
 		json_object_object_add(
 		    o, "protocol_port",
 		    json_object_new_int((int)os_attr_int(a, "port", 80)));
