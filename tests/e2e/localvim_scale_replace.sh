@@ -73,7 +73,11 @@ scale_to() { sed -i "s/default_instances: [0-9]*/default_instances: $1/" "$tmp/r
 # The servers answering through the VIP, one per line.
 answering() { spread 60 / | awk '{print $2}' | tr '\n' ' '; }
 answer_is() { [ "$(answering)" = "$1" ]; }
-requests_log() { curl -s "$LOCALVIM_ADMIN_URL/v1/requests" | tr ',' '\n' | sed -n 's/^ *\[\{0,1\} *"\(\(GET\|POST\|PUT\|DELETE\) [^"]*\)".*/\1/p'; }
+# localvim's request log, one "METHOD service /path status" a line, in order.
+requests_log() {
+	curl -s "$LOCALVIM_ADMIN_URL/v1/requests" |
+		python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["log"]))'
+}
 server_id() {
 	openstack server list -f value -c ID -c Name | awk -v n="$1" '$2 == n {print $1}'
 }
