@@ -11,6 +11,7 @@ packages=(
 	clang libclang-rt-14-dev valgrind
 	haproxy curl python3 python3-yaml systemd gnuplot-nox time
 	python3-openstackclient python3-octaviaclient
+	ansible python3-openstacksdk # the Ansible peer of hack/bench/peers.sh
 )
 
 missing=()
