@@ -2,8 +2,9 @@
  * localvim's admin API (its own port, no auth, loopback only): fault
  * injection per service (error rate and status, latency, 429 with
  * Retry-After, unreachable), timing knobs (token lifetime, BUILD and
- * PENDING durations), killing an instance by name, request accounting per
- * method/endpoint/status, and a full state reset. Also the hooks http.c
+ * PENDING durations), killing an instance (server, pod, or a balancer's
+ * HAProxy) by name, request accounting per method/endpoint/status with
+ * the time of the first change, and a full state reset. Also the hooks http.c
  * calls around every API request.
  */
 #include <ctype.h>
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "http.h"
 #include "lvutil.h"
@@ -76,6 +78,40 @@ admin_is_id(const char *s)
 /* Requests kept in order for GET /v1/requests ("log"). */
 #define ADMIN_LOG_MAX 20000
 
+/* Does the request ask for a change? Reads, and Keystone's token
+ * requests, do not. */
+static bool
+admin_is_change(const struct http_req *req)
+{
+	if (strcmp(req->method, "GET") == 0 ||
+	    strcmp(req->method, "HEAD") == 0 ||
+	    strcmp(req->method, "OPTIONS") == 0)
+		return false;
+	return req->svc != SVC_KEYSTONE;
+}
+
+static double
+admin_wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Forgets the counts, the log and the first change. */
+static void
+admin_counts_clear(struct localvim *lv)
+{
+	json_object_put(lv->counts);
+	lv->counts = json_object_new_object();
+	json_object_put(lv->log);
+	lv->log = json_object_new_array();
+	free(lv->first_change);
+	lv->first_change = NULL;
+	lv->first_change_at = 0;
+}
+
 void
 admin_count(struct localvim *lv, const struct http_req *req)
 {
@@ -93,6 +129,10 @@ admin_count(struct localvim *lv, const struct http_req *req)
 		              admin_is_id(req->segs[i]) ? "{id}"
 		                                        : req->segs[i]);
 	strbuf_printf(&key, " %u", req->status);
+	if (!lv->first_change && admin_is_change(req)) {
+		lv->first_change = xstrdup(strbuf_str(&key));
+		lv->first_change_at = admin_wall_now();
+	}
 	v = lv_json_get(lv->counts, strbuf_str(&key));
 	lv_json_set_int(lv->counts, strbuf_str(&key),
 	                (v ? json_object_get_int64(v) : 0) + 1);
@@ -244,12 +284,18 @@ admin_handle(struct localvim *lv, struct http_req *req)
 		json_object_object_add(o, "counts", lv_json_copy(lv->counts));
 		json_object_object_add(o, "log", lv_json_copy(lv->log));
 		lv_json_set_int(o, "total", total);
+		if (lv->first_change) {
+			struct json_object *f = json_object_new_object();
+
+			lv_json_set_str(f, "request", lv->first_change);
+			json_object_object_add(
+			    f, "at",
+			    json_object_new_double(lv->first_change_at));
+			json_object_object_add(o, "first_change", f);
+		}
 		http_reply_json(req, 200, o);
 	} else if (http_match(req, "DELETE", "/v1/requests")) {
-		json_object_put(lv->counts);
-		lv->counts = json_object_new_object();
-		json_object_put(lv->log);
-		lv->log = json_object_new_array();
+		admin_counts_clear(lv);
 		http_reply_empty(req, 204);
 	} else if (req->nseg >= 2 && strcmp(req->segs[0], "v1") == 0 &&
 	           strcmp(req->segs[1], "faults") == 0) {
@@ -263,7 +309,8 @@ admin_handle(struct localvim *lv, struct http_req *req)
 			return;
 		name = lv_json_str(body, "name");
 		if (name != NULL && (nova_kill_by_name(lv, name) == 0 ||
-		                     k8s_kill_by_name(lv, name) == 0))
+		                     k8s_kill_by_name(lv, name) == 0 ||
+		                     octavia_kill_by_name(lv, name) == 0))
 			http_reply_empty(req, 202);
 		else
 			http_error(req, 404, "no running instance named %s",
@@ -271,10 +318,7 @@ admin_handle(struct localvim *lv, struct http_req *req)
 		json_object_put(body);
 	} else if (http_match(req, "POST", "/v1/reset")) {
 		world_reset(lv);
-		json_object_put(lv->counts);
-		lv->counts = json_object_new_object();
-		json_object_put(lv->log);
-		lv->log = json_object_new_array();
+		admin_counts_clear(lv);
 		http_reply_empty(req, 204);
 	}
 }

@@ -9,6 +9,7 @@
  * HAProxy's health checks.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -467,6 +468,24 @@ octavia_exited(struct localvim *lv, struct lv_obj *lb, int status)
 	        WIFSIGNALED(status) ? "signal" : "status",
 	        WIFSIGNALED(status) ? WTERMSIG(status) : WEXITSTATUS(status));
 	lb->phase = 1; /* operating_status ERROR until failover */
+}
+
+int
+octavia_kill_by_name(struct localvim *lv, const char *name)
+{
+	struct lv_table *t = &lv->t[LV_LB];
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		const char *n = lv_json_str(t->v[i]->json, "name");
+
+		if (n != NULL && strcmp(n, name) == 0 && t->v[i]->pid > 0) {
+			/* The master: its worker follows it. */
+			kill(t->v[i]->pid, SIGKILL);
+			return 0;
+		}
+	}
+	return -ENOENT;
 }
 
 /* ---------------------------------------------------------- creates */

@@ -44,6 +44,9 @@ void glance_populate(struct localvim *lv);
 void octavia_handle(struct localvim *lv, struct http_req *req);
 void octavia_tick(struct localvim *lv, double now);
 void octavia_exited(struct localvim *lv, struct lv_obj *lb, int status);
+/* Ends the HAProxy of the load balancer named name as a crash (its
+ * operating_status goes ERROR until a failover); 0 or -ENOENT. */
+int octavia_kill_by_name(struct localvim *lv, const char *name);
 
 void k8s_handle(struct localvim *lv, struct http_req *req);
 void k8s_tick(struct localvim *lv, double now);

@@ -243,6 +243,8 @@ world_done(struct localvim *lv)
 	lv->counts = NULL;
 	json_object_put(lv->log);
 	lv->log = NULL;
+	free(lv->first_change);
+	lv->first_change = NULL;
 	world_config_done(&lv->cfg);
 	free(lv->state_dir);
 	free(lv->exe);

@@ -113,8 +113,12 @@ struct localvim {
 	char domain_id[16];
 	struct lv_fault fault[SVC_MAX];
 	struct json_object *counts; /* "METHOD svc /path status" -> n */
-	struct json_object *log;    /* the last requests, in order, raw paths */
-	unsigned long long k8s_rv;  /* Kubernetes resourceVersion counter */
+	/* The first request that changed something since the counts were
+	 * cleared (its key, and when: Unix time), for latency benchmarks. */
+	char *first_change;
+	double first_change_at;
+	struct json_object *log;   /* the last requests, in order, raw paths */
+	unsigned long long k8s_rv; /* Kubernetes resourceVersion counter */
 	struct http_req **suspended;
 	size_t nsuspended;
 	size_t suspended_cap;

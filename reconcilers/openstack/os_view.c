@@ -225,6 +225,12 @@ os_view_add_octavia(struct os_view *v, enum plan_kind kind,
 		    os_view_str(v, os_json_str(o, "operating_status"));
 		switch (kind) {
 		case PLAN_LOADBALANCER:
+			/* Its amphora (HAProxy) died and nothing recovered
+			 * it: the planner's ERROR, which a failover repairs. */
+			if (r->obs.status && r->operating_status &&
+			    strcmp(r->obs.status, "ACTIVE") == 0 &&
+			    strcmp(r->operating_status, "ERROR") == 0)
+				r->obs.status = "ERROR";
 			r->address =
 			    os_view_str(v, os_json_str(o, "vip_address"));
 			r->network_id =

@@ -111,6 +111,23 @@ admin DELETE /v1/requests >/dev/null
 [ "$(admin GET /v1/requests | grep -o '"total":[0-9]*')" = '"total":0' ] ||
 	fail "counts not reset"
 
+# The first change since the reset, with its time: reads and tokens are no
+# change; a server create is.
+tok=$(token)
+curl -sf -H "X-Auth-Token: $tok" "$nova/servers" >/dev/null
+admin GET /v1/requests | has '"first_change"' && fail "a read is a change"
+before=$(date +%s.%N)
+curl -sf -H "X-Auth-Token: $tok" -H 'Content-Type: application/json' \
+	-d '{"server":{"name":"timed","imageRef":"7b94ee2e-f92e-4fb5-a914-7fe549d182df",
+	"flavorRef":"1","networks":"none"}}' "$nova/servers" >/dev/null ||
+	fail "create timed"
+after=$(date +%s.%N)
+admin GET /v1/requests | python3 -c "import json,sys
+f = json.load(sys.stdin)['first_change']
+assert f['request'] == 'POST nova /v2.1/servers 202', f
+assert $before <= f['at'] <= $after, (f, $before, $after)" ||
+	fail "first change not named or not timed"
+
 # State reset: back to the default world.
 admin POST /v1/reset >/dev/null || fail "reset"
 tok=$(token)

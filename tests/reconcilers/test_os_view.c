@@ -168,6 +168,31 @@ test_os_view_reads_a_load_balancer_and_its_members(void **state)
 }
 
 static void
+test_os_view_takes_a_balancer_whose_amphora_died_for_one_in_error(void **state)
+{
+	struct json_object *lbs =
+	    as_list("21-lb-active.json", "loadbalancer", "loadbalancers");
+	struct json_object *arr, *lb;
+	struct os_view v;
+	struct diag d;
+
+	tag(lbs, "loadbalancers", "ns", NULL);
+	assert_true(json_object_object_get_ex(lbs, "loadbalancers", &arr));
+	lb = json_object_array_get_idx(arr, 0);
+	json_object_object_add(lb, "operating_status",
+	                       json_object_new_string("ERROR"));
+	os_view_init(&v, "site1");
+	diag_init(&d);
+	assert_int_equal(os_view_add_octavia(&v, PLAN_LOADBALANCER, lbs, &d),
+	                 0);
+	assert_string_equal(v.res[0].operating_status, "ERROR");
+	assert_string_equal(v.res[0].obs.status, "ERROR");
+	json_object_put(lbs);
+	os_view_done(&v);
+	diag_done(&d);
+}
+
+static void
 test_os_view_finds_networks_and_the_subnet_holding_an_address(void **state)
 {
 	struct json_object *nets = load("02-network-list.json");
@@ -250,6 +275,8 @@ main(void)
 	    cmocka_unit_test(
 	        test_os_view_finds_networks_and_the_subnet_holding_an_address),
 	    cmocka_unit_test(test_os_view_rejects_an_answer_without_the_list),
+	    cmocka_unit_test(
+	        test_os_view_takes_a_balancer_whose_amphora_died_for_one_in_error),
 	    cmocka_unit_test(test_os_tags_are_valid_nova_tags),
 	};
 
