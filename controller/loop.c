@@ -259,8 +259,13 @@ loop_sync(struct loop *l)
 		free(msg);
 		goto out;
 	}
-	if (!l->reload && l->rev.id && strcmp(rev.id, l->rev.id) == 0)
+	if (!l->reload && l->rev.id && strcmp(rev.id, l->rev.id) == 0) {
+		/* Back to the revision in force (a directory restored): no
+		 * refusal stands any more. */
+		loop_set_error(&l->failed_rev, NULL);
+		loop_set_error(&l->failed_error, NULL);
 		goto out;
+	}
 	if (!l->reload && l->failed_rev && strcmp(rev.id, l->failed_rev) == 0)
 		goto out; /* refused already; its error stays reported */
 	dir = rev.dir;
