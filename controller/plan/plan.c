@@ -190,6 +190,41 @@ plan_vm_vdu(struct plan *p, const struct nfv_service *s,
 	}
 }
 
+/* Resources, ports and labels of a containerised VDU: part of the spec,
+ * so that changing them in the descriptors re-applies the Deployment. */
+static void
+plan_container_details(struct plan_action *a, const struct nfv_vdu *vdu)
+{
+	struct strbuf res = STRBUF_INIT, ports = STRBUF_INIT;
+	struct strbuf labels = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < vdu->ncontainers; i++) {
+		const struct nfv_container *c = &vdu->containers[i];
+
+		if (c->num_cpus > 0 || c->mem_bytes > 0)
+			strbuf_printf(&res, "%s%s %g CPU %lld MB",
+			              res.len ? ", " : "", c->name, c->num_cpus,
+			              c->mem_bytes / 1000000);
+		for (j = 0; j < c->nports; j++)
+			strbuf_printf(&ports, "%s%s:%d", ports.len ? ", " : "",
+			              c->name, c->ports[j]);
+	}
+	for (i = 0; i < vdu->nlabels; i++)
+		strbuf_printf(&labels, "%s%s=%s", i ? ", " : "",
+		              vdu->labels[i].key ? vdu->labels[i].key : "",
+		              vdu->labels[i].value ? vdu->labels[i].value : "");
+	if (res.len)
+		plan_attr(a, "resources", "%s", strbuf_str(&res));
+	if (ports.len)
+		plan_attr(a, "ports", "%s", strbuf_str(&ports));
+	if (labels.len)
+		plan_attr(a, "labels", "%s", strbuf_str(&labels));
+	strbuf_done(&res);
+	strbuf_done(&ports);
+	strbuf_done(&labels);
+}
+
 static void
 plan_container_vdu(struct plan *p, const struct nfv_service *s,
                    const struct nfv_vnf *vnf, const struct nfv_vdu *vdu)
@@ -218,6 +253,7 @@ plan_container_vdu(struct plan *p, const struct nfv_service *s,
 		    vdu->containers[i].image ? vdu->containers[i].image : "?");
 	plan_attr(a, "containers", "%s", strbuf_str(&sb));
 	strbuf_done(&sb);
+	plan_container_details(a, vdu);
 	if (vdu->nmapping_ports) {
 		a = plan_add(p, PLAN_SERVICE, s, vnf->vim, xstrdup(name));
 		plan_owner(a, vnf, vdu, -1);
@@ -611,7 +647,9 @@ plan_decide(struct plan_action *a, const struct plan_observed_res *o)
 	} else if (!o->spec_hash || strcmp(o->spec_hash, a->spec_hash) != 0) {
 		a->op =
 		    plan_kind_immutable(a->kind) ? PLAN_REPLACE : PLAN_UPDATE;
-		a->reason = "the descriptors changed its specification";
+		a->reason = o->drift
+		                ? o->drift
+		                : "the descriptors changed its specification";
 	} else {
 		return false;
 	}

@@ -86,6 +86,9 @@ struct plan_observed_res {
 	 * member's updated_at; 0 unknown). */
 	const char *health;
 	long long health_since;
+	/* What was changed on the VIM behind nfvsync's back (then spec_hash
+	 * is NULL), for the plan's reason; NULL when nothing was. */
+	const char *drift;
 };
 
 /* A ready pod of a containerised VDU, by the labels its driver reads. */

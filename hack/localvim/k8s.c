@@ -1830,14 +1830,20 @@ k8s_object(struct localvim *lv, struct http_req *req, const struct k8s_path *p)
 			json_object_put(before);
 			goto out;
 		} else {
+			struct json_object *pmeta =
+			    lv_json_get(body, "metadata");
+
 			json_object_object_del(body, "apiVersion");
 			json_object_object_del(body, "kind");
-			json_object_object_del(lv_json_get(body, "metadata"),
-			                       "name");
-			json_object_object_del(lv_json_get(body, "metadata"),
-			                       "namespace");
-			json_object_object_del(lv_json_get(body, "metadata"),
-			                       "resourceVersion");
+			/* A patch without metadata is common (kubectl
+			 * patch -p '{"spec":...}'). */
+			if (pmeta != NULL &&
+			    json_object_is_type(pmeta, json_type_object)) {
+				json_object_object_del(pmeta, "name");
+				json_object_object_del(pmeta, "namespace");
+				json_object_object_del(pmeta,
+				                       "resourceVersion");
+			}
 			k8s_merge(o->json, body, true);
 		}
 		k8s_track_update(o, before, k8s_field_manager(req, "unknown"));

@@ -551,6 +551,8 @@ k8s_apply_object(struct k8s_driver *d, const struct plan_action *a,
 	const char *ns = k8s_driver_namespace_for(d, a);
 	struct json_object *manifest = NULL, *obj = NULL;
 	char *path = NULL, *query = NULL;
+	bool force;
+	long i;
 	int r;
 
 	r = k8s_manifest_build(a, ns, &manifest, reterr);
@@ -560,8 +562,12 @@ k8s_apply_object(struct k8s_driver *d, const struct plan_action *a,
 	r = k8s_restore_replicas(d, a, path, reterr);
 	if (r < 0)
 		goto out;
+	/* Fields edited by hand are taken back; a co-owner's conflict is
+	 * reported unless --force-conflicts. */
+	i = k8s_view_find(&d->view, a->kind, a->name, NULL);
+	force = d->opts.force_conflicts || (i >= 0 && d->view.reclaim[i]);
 	query = xasprintf("%s?fieldManager=" K8S_MANAGER "%s", path,
-	                  d->opts.force_conflicts ? "&force=true" : "");
+	                  force ? "&force=true" : "");
 	/* Apply is idempotent: the HTTP layer may retry it safely. */
 	r = k8s_call(d, "PATCH", query, "application/apply-patch+yaml",
 	             manifest, &obj, reterr);

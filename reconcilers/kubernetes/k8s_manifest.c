@@ -5,6 +5,7 @@
  * model VDU.
  */
 #include "k8s_manifest.h"
+#include "k8s_drift.h"
 #include "k8s_view.h"
 #include "xalloc.h"
 
@@ -288,6 +289,16 @@ k8s_deployment(const struct plan_action *a, const char *ns,
 	json_object_object_add(tmpl, "spec", pspec);
 	json_object_object_add(spec, "template", tmpl);
 	json_object_object_add(o, "spec", spec);
+	/* What a hand edit could change, as applied (k8s_drift.h). */
+	{
+		char *fields = k8s_drift_fields(o);
+
+		k8s_set_str(
+		    json_object_object_get(
+		        json_object_object_get(o, "metadata"), "annotations"),
+		    K8S_ANNOTATION_FIELDS, fields);
+		free(fields);
+	}
 	*ret = o;
 	return 0;
 }

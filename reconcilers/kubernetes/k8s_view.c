@@ -4,6 +4,8 @@
  * reference (ObjectMeta, DeploymentStatus, PodStatus).
  */
 #include "k8s_view.h"
+#include "k8s_drift.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -29,6 +31,7 @@ k8s_view_done(struct k8s_view *v)
 	free(v->res);
 	free(v->ns);
 	free(v->replicas_drift);
+	free(v->reclaim);
 	free(v->endpoints);
 	memset(v, 0, sizeof(*v));
 }
@@ -185,7 +188,62 @@ k8s_view_grow(struct k8s_view *v)
 	v->ns = xrealloc(v->ns, v->cap * sizeof(*v->ns));
 	v->replicas_drift =
 	    xrealloc(v->replicas_drift, v->cap * sizeof(*v->replicas_drift));
+	v->reclaim = xrealloc(v->reclaim, v->cap * sizeof(*v->reclaim));
 	(void)cap;
+}
+
+/* Whether a manager other than nfvsync applies (server-side apply) to
+ * obj: its writes are a co-owner's, not a hand edit. */
+static bool
+k8s_other_applier(struct json_object *obj)
+{
+	struct json_object *mf =
+	    k8s_get(k8s_get(obj, "metadata"), "managedFields");
+	size_t i, n;
+
+	n = mf && json_object_is_type(mf, json_type_array)
+	        ? json_object_array_length(mf)
+	        : 0;
+	for (i = 0; i < n; i++) {
+		struct json_object *e = json_object_array_get_idx(mf, i);
+		const char *m = k8s_str(e, "manager");
+		const char *op = k8s_str(e, "operation");
+
+		if (m && op && strcmp(op, "Apply") == 0 &&
+		    strcmp(m, K8S_MANAGER) != 0)
+			return true;
+	}
+	return false;
+}
+
+/* A Deployment's drift: replicas scaled by hand, and managed fields
+ * edited by hand. Either drops the spec hash (the planner re-applies) and
+ * says what drifted. */
+static void
+k8s_view_drift(struct k8s_view *v, size_t i, struct json_object *obj,
+               struct json_object *replicas, const char *applied_replicas)
+{
+	struct plan_observed_res *r = &v->res[i];
+	const char *applied =
+	    k8s_str(k8s_get(k8s_get(obj, "metadata"), "annotations"),
+	            K8S_ANNOTATION_FIELDS);
+	char *fields = applied ? k8s_drift_describe(applied, obj) : NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!v->replicas_drift[i] && !fields)
+		return;
+	strbuf_puts(&sb, "changed on the VIM: ");
+	if (v->replicas_drift[i])
+		strbuf_printf(&sb, "replicas %s (applied %s)%s",
+		              json_object_get_string(replicas),
+		              applied_replicas, fields ? "; " : "");
+	if (fields)
+		strbuf_puts(&sb, fields);
+	r->spec_hash = NULL;
+	r->drift = k8s_view_str(v, strbuf_str(&sb));
+	v->reclaim[i] = fields && !k8s_other_applier(obj);
+	strbuf_done(&sb);
+	free(fields);
 }
 
 /* Fills r (at index i) from obj. */
@@ -223,8 +281,9 @@ k8s_view_fill(struct k8s_view *v, size_t i, enum plan_kind kind,
 	v->replicas_drift[i] =
 	    kind == PLAN_DEPLOYMENT && replicas && applied &&
 	    strcmp(json_object_get_string(replicas), applied) != 0;
-	if (v->replicas_drift[i])
-		r->spec_hash = NULL;
+	v->reclaim[i] = false;
+	if (kind == PLAN_DEPLOYMENT)
+		k8s_view_drift(v, i, obj, replicas, applied);
 }
 
 static bool
@@ -262,6 +321,8 @@ k8s_view_remove(struct k8s_view *v, size_t i)
 	memmove(&v->ns[i], &v->ns[i + 1], (v->n - i - 1) * sizeof(*v->ns));
 	memmove(&v->replicas_drift[i], &v->replicas_drift[i + 1],
 	        (v->n - i - 1) * sizeof(*v->replicas_drift));
+	memmove(&v->reclaim[i], &v->reclaim[i + 1],
+	        (v->n - i - 1) * sizeof(*v->reclaim));
 	v->n--;
 }
 

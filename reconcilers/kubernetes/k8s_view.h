@@ -11,10 +11,17 @@
  *   annotation nfvsync.io/spec-hash=<hash>  the spec it was applied from
  *   annotation nfvsync.io/ns=<service>      the service's name unsanitised
  *   annotation nfvsync.io/replicas=<n>      the replicas applied (no HPA)
+ *   annotation nfvsync.io/applied-fields    labels, images, resources and
+ *                                           ports as applied (k8s_drift.h)
  * A Deployment whose spec.replicas differs from the replicas annotation was
  * scaled by hand: it is observed without a spec hash, so the planner
  * re-applies it (and apply restores the count through the scale
- * subresource, since the hand scale's manager now owns the field).
+ * subresource, since the hand scale's manager now owns the field). One
+ * whose labels, images, resources or ports differ from what was applied
+ * (kubectl edit, patch, set image) is observed the same way, with drift
+ * naming what changed; apply then takes the fields back (server-side apply
+ * with force) unless another manager applies to the object too, whose
+ * conflict is reported instead.
  *
  * No I/O here: k8s_driver.c fetches, this decodes.
  */
@@ -37,6 +44,7 @@ struct json_object;
 #define K8S_ANNOTATION_SPEC "nfvsync.io/spec-hash"
 #define K8S_ANNOTATION_NS "nfvsync.io/ns"
 #define K8S_ANNOTATION_REPLICAS "nfvsync.io/replicas"
+/* K8S_ANNOTATION_FIELDS: k8s_drift.h */
 /* The labelSelector of every list, URL-encoded. */
 #define K8S_SELECTOR_QUERY                                                     \
 	"labelSelector=app.kubernetes.io%2Fmanaged-by%3Dnfvsync"
@@ -65,6 +73,7 @@ struct k8s_view {
 	/* private bookkeeping */
 	const char **ns;      /* parallel to res */
 	bool *replicas_drift; /* parallel to res: scaled by hand */
+	bool *reclaim;        /* parallel to res: hand-edited, force back */
 	size_t cap;
 	size_t capendpoints;
 	char **strs;

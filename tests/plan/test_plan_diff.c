@@ -275,6 +275,27 @@ test_plan_replaces_servers_and_updates_pools_whose_spec_changed(void **state)
 }
 
 static void
+test_plan_reapplies_a_deployment_edited_on_the_vim_saying_what(void **state)
+{
+	struct world *w = *state;
+	struct plan_observed_res *dep =
+	    world_find(w, PLAN_DEPLOYMENT, "symmetric-web-site2-web-vdu1");
+	struct plan *p;
+
+	/* The driver saw a hand edit: no spec hash, and what changed. */
+	free((char *)dep->spec_hash);
+	dep->spec_hash = NULL;
+	dep->drift = "changed on the VIM: container web: image evil "
+	             "(applied nginx)";
+	p = world_plan(w, NULL, 0);
+	assert_int_equal(p->n, 1);
+	assert_int_equal(p->actions[0].op, PLAN_UPDATE);
+	assert_int_equal(p->actions[0].kind, PLAN_DEPLOYMENT);
+	assert_string_equal(p->actions[0].reason, dep->drift);
+	plan_free(p);
+}
+
+static void
 test_plan_creates_what_vanished(void **state)
 {
 	struct world *w = *state;
@@ -483,6 +504,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_plan_gives_a_member_in_error_its_grace_period, world_setup,
 	        world_teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_plan_reapplies_a_deployment_edited_on_the_vim_saying_what,
+	        world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(test_plan_creates_what_vanished,
 	                                    world_setup, world_teardown),
 	    cmocka_unit_test_setup_teardown(

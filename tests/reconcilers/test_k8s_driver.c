@@ -22,6 +22,7 @@
 #include "fake_server.h"
 #include "http.h"
 #include "k8s_driver.h"
+#include "k8s_drift.h"
 #include "k8s_manifest.h"
 #include "k8s_view.h"
 #include "xalloc.h"
@@ -502,6 +503,224 @@ vim_at(const char *url)
 	return v;
 }
 
+/* ---- field-level drift ------------------------------------------------- */
+
+static void
+test_k8s_drift_quantities_compare_by_value(void **state)
+{
+	(void)state;
+	assert_true(k8s_quantity_value("500m") == 0.5);
+	assert_true(k8s_quantity_value("0.5") == 0.5);
+	assert_true(k8s_quantity_value("2") == 2);
+	assert_true(k8s_quantity_value("512Mi") == 536870912.0);
+	assert_true(k8s_quantity_value("1G") == 1e9);
+	assert_true(k8s_quantity_value("1e3") == 1000);
+	assert_true(k8s_quantity_value("lots") < 0);
+	assert_true(k8s_quantity_value("5Q") < 0);
+	assert_true(k8s_quantity_value("") < 0);
+}
+
+/* The manifest for web_vdu (2 containers, 3 labels, 2 ports). */
+static struct json_object *
+drift_manifest(void)
+{
+	static struct nfv_vdu vdu;
+	struct plan_action a;
+	struct json_object *m = NULL, *live;
+	struct diag e;
+
+	vdu = web_vdu();
+	a = action(PLAN_CREATE, PLAN_DEPLOYMENT, &vdu);
+	diag_init(&e);
+	assert_int_equal(k8s_manifest_build(&a, "nfv", &m, &e), 0);
+	diag_done(&e);
+	/* As the API server would send it back: parsed text, no shared
+	 * members (the manifest's limits and requests are one object). */
+	live = json_tokener_parse(json_object_to_json_string(m));
+	json_object_put(m);
+	return live;
+}
+
+static void
+set(struct json_object *o, const char *path, const char *key,
+    struct json_object *v)
+{
+	struct json_object *p = at(o, path);
+
+	assert_non_null(p);
+	json_object_object_add(p, key, v);
+}
+
+static void
+assert_drift(struct json_object *live, const char *want)
+{
+	const char *applied =
+	    label(at(live, "metadata.annotations"), K8S_ANNOTATION_FIELDS);
+	char *d;
+
+	assert_non_null(applied);
+	d = k8s_drift_describe(applied, live);
+	if (!want) {
+		if (d)
+			fprintf(stderr, "unexpected drift: %s\n", d);
+		assert_null(d);
+	} else {
+		assert_non_null(d);
+		assert_string_equal(d, want);
+	}
+	free(d);
+}
+
+static void
+test_k8s_drift_counts_only_what_nfvsync_applied(void **state)
+{
+	struct json_object *m = drift_manifest();
+	struct json_object *c0, *ports, *p;
+
+	(void)state;
+	assert_drift(m, NULL);
+	/* The API server's spellings of the same quantities. */
+	set(m, "spec.template.spec.containers.0.resources.requests", "cpu",
+	    json_object_new_string("0.5"));
+	set(m, "spec.template.spec.containers.0.resources.limits", "memory",
+	    json_object_new_string("536870912"));
+	/* What others add: a label, a pod label, a resource, a port, a
+	 * container (an injected sidecar). */
+	set(m, "metadata.labels", "team", json_object_new_string("ops"));
+	set(m, "spec.template.metadata.labels", "version",
+	    json_object_new_string("7"));
+	set(m, "spec.template.spec.containers.0.resources.requests",
+	    "ephemeral-storage", json_object_new_string("1Gi"));
+	ports = at(m, "spec.template.spec.containers.0.ports");
+	p = json_object_new_object();
+	json_object_object_add(p, "containerPort", json_object_new_int(9000));
+	json_object_array_add(ports, p);
+	c0 = json_object_new_object();
+	json_object_object_add(c0, "name", json_object_new_string("istio"));
+	json_object_object_add(c0, "image", json_object_new_string("proxy"));
+	json_object_array_add(at(m, "spec.template.spec.containers"), c0);
+	assert_drift(m, NULL);
+	json_object_put(m);
+}
+
+static void
+test_k8s_drift_names_each_hand_edit(void **state)
+{
+	struct json_object *m = drift_manifest();
+	struct json_object *cs;
+
+	(void)state;
+	/* kubectl set image */
+	set(m, "spec.template.spec.containers.0", "image",
+	    json_object_new_string("nginx:evil"));
+	assert_drift(m, "container web-server: image nginx:evil (applied "
+	                "nginx:1.25)");
+	json_object_put(m);
+
+	/* kubectl set resources / edit */
+	m = drift_manifest();
+	set(m, "spec.template.spec.containers.0.resources.limits", "cpu",
+	    json_object_new_string("4"));
+	json_object_object_del(
+	    at(m, "spec.template.spec.containers.1.resources.requests"),
+	    "memory");
+	assert_drift(m, "container web-server: limits.cpu 4 (applied 500m); "
+	                "container sidecar: requests.memory removed");
+	json_object_put(m);
+
+	/* kubectl label --overwrite, and a pod label removed */
+	m = drift_manifest();
+	set(m, "metadata.labels", K8S_LABEL_VDU,
+	    json_object_new_string("other"));
+	json_object_object_del(at(m, "spec.template.metadata.labels"), "app");
+	assert_drift(m, "label nfvsync.io/vdu=other (applied web-vdu); "
+	                "pod label app removed");
+	json_object_put(m);
+
+	/* a port and a whole container removed */
+	m = drift_manifest();
+	cs = at(m, "spec.template.spec.containers");
+	json_object_array_del_idx(at(cs, "0.ports"), 1, 1);
+	json_object_array_del_idx(cs, 1, 1);
+	assert_drift(m, "container web-server: port 8443 removed; "
+	                "container sidecar removed");
+	json_object_put(m);
+}
+
+/* A DeploymentList of one object, as the API server answers it. */
+static struct k8s_view *
+view_of(struct json_object *dep)
+{
+	static struct k8s_view v;
+	struct json_object *list = json_object_new_object();
+	struct json_object *items = json_object_new_array();
+	struct diag e;
+
+	set(dep, "metadata", "uid", json_object_new_string("uid-1"));
+	json_object_array_add(items, json_object_get(dep));
+	json_object_object_add(list, "items", items);
+	k8s_view_init(&v, "site2");
+	diag_init(&e);
+	assert_int_equal(k8s_view_add_list(&v, PLAN_DEPLOYMENT, list, &e), 0);
+	diag_done(&e);
+	json_object_put(list);
+	assert_int_equal(v.n, 1);
+	return &v;
+}
+
+static void
+test_k8s_view_sees_a_hand_edit_as_drift(void **state)
+{
+	struct json_object *m = drift_manifest(), *mf, *e;
+	struct k8s_view *v;
+
+	(void)state;
+	v = view_of(m);
+	assert_string_equal(v->res[0].spec_hash, "0123456789abcdef");
+	assert_null(v->res[0].drift);
+	assert_false(v->reclaim[0]);
+	k8s_view_done(v);
+
+	/* kubectl edit: the image and the replicas. */
+	set(m, "spec.template.spec.containers.0", "image",
+	    json_object_new_string("nginx:evil"));
+	set(m, "spec", "replicas", json_object_new_int(5));
+	mf = json_object_new_array();
+	e = json_object_new_object();
+	json_object_object_add(e, "manager", json_object_new_string("nfvsync"));
+	json_object_object_add(e, "operation", json_object_new_string("Apply"));
+	json_object_array_add(mf, e);
+	e = json_object_new_object();
+	json_object_object_add(e, "manager",
+	                       json_object_new_string("kubectl-edit"));
+	json_object_object_add(e, "operation",
+	                       json_object_new_string("Update"));
+	json_object_array_add(mf, e);
+	set(m, "metadata", "managedFields", mf);
+	v = view_of(m);
+	assert_null(v->res[0].spec_hash); /* the planner re-applies it */
+	assert_string_equal(v->res[0].drift,
+	                    "changed on the VIM: replicas 5 (applied 3); "
+	                    "container web-server: image nginx:evil (applied "
+	                    "nginx:1.25)");
+	assert_true(v->replicas_drift[0]);
+	assert_true(v->reclaim[0]); /* a hand edit: take it back */
+	k8s_view_done(v);
+
+	/* Another manager applies to it too: its conflict is reported, not
+	 * overridden. */
+	e = json_object_new_object();
+	json_object_object_add(e, "manager", json_object_new_string("argocd"));
+	json_object_object_add(e, "operation", json_object_new_string("Apply"));
+	json_object_array_add(mf, e);
+	v = view_of(m);
+	assert_null(v->res[0].spec_hash);
+	assert_non_null(v->res[0].drift);
+	assert_false(v->reclaim[0]);
+	k8s_view_done(v);
+	json_object_put(m);
+}
+
 static void
 test_k8s_driver_token_sources_and_errors_never_show_it(void **state)
 {
@@ -939,6 +1158,10 @@ main(void)
 	        test_k8s_view_decodes_lists_into_observed_resources),
 	    cmocka_unit_test(test_k8s_view_pods_become_endpoints),
 	    cmocka_unit_test(test_k8s_view_rejects_what_is_not_a_list),
+	    cmocka_unit_test(test_k8s_drift_quantities_compare_by_value),
+	    cmocka_unit_test(test_k8s_drift_counts_only_what_nfvsync_applied),
+	    cmocka_unit_test(test_k8s_drift_names_each_hand_edit),
+	    cmocka_unit_test(test_k8s_view_sees_a_hand_edit_as_drift),
 	    cmocka_unit_test(
 	        test_k8s_driver_token_sources_and_errors_never_show_it),
 	    cmocka_unit_test(
