@@ -98,6 +98,7 @@ import json, sys
 f = json.load(sys.stdin).get('first_change')
 if f: print('%.6f %s' % (f['at'], f['request']))" 2>/dev/null
 }
+changed() { [ -n "$(first_change)" ]; }
 signed_push() {
 	local body='{"ref": "refs/heads/main"}' sig
 	sig=$(printf '%s' "$body" | python3 -c "
@@ -122,7 +123,7 @@ for run in $(seq 1 "$runs"); do
 		t0=$(date +%s.%N)
 		sed -i "s/default_instances: $n/default_instances: $m/" "$d/vnfd/site2-web.yaml"
 	fi
-	until_ok 30 test -n "$(first_change)"
+	until_ok 30 changed
 	read -r at request <<<"$(first_change)"
 	lat=$(awk -v a="$at" -v b="$t0" 'BEGIN {printf "%.3f", a - b}')
 	echo "$run,$lat,$request" >>"$tmp/lat.csv"
