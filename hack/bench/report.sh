@@ -385,11 +385,28 @@ curl -s -X POST -d "{\"name\": \"$victim\"}" "$LOCALVIM_ADMIN_URL/v1/kill" >/dev
 [ $mode = apply ] && heal "! server        $victim"
 # Respawned (Nova ACTIVE after ERROR) and back in rotation: the first
 # answer from the victim after its respawn.
-respawned() { [ -n "$(first_status kill.st 3 ACTIVE "$tk")" ]; }
+# With the controller, its own log line says when the respawn action ended
+# (the server ACTIVE again): a poller can miss a respawn quicker than one
+# round of its API calls.
+respawn_time() {
+	if [ $mode = watch ]; then
+		grep "respawned server $victim " "$tmp/watch.log" | cut -d' ' -f1 |
+			while read -r ts; do
+				ts=$(date -d "$ts" +%s.%N)
+				awk -v a="$ts" -v b="$tk" 'BEGIN {exit !(a > b)}' && { echo "$ts"; break; }
+			done
+	else
+		first_status kill.st 3 ACTIVE "$tk"
+	fi
+}
+respawned() { [ -n "$(respawn_time)" ]; }
 wait_for 120 respawned
-tresp=$(first_status kill.st 3 ACTIVE "$tk")
-wait_for 60 served_after "$tmp/kill.csv" "${tresp:-$tk}" "$victim"
-back_ok=$?
+tresp=$(respawn_time)
+back_ok=1
+if [ -n "$tresp" ]; then
+	wait_for 60 served_after "$tmp/kill.csv" "$tresp" "$victim"
+	back_ok=$?
+fi
 tback=$(awk -F, -v t="${tresp:-$tk}" -v s="$victim" 'NR > 1 && $1 > t && $5 == s {print $1; exit}' "$tmp/kill.csv")
 sleep 2 # two seconds of steady load after, for the timeline
 stop "$pollpid"
