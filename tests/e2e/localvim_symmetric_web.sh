@@ -6,7 +6,11 @@
 #   3.   100 GETs through the VIP: 25 per server, each route to its server;
 #   4.   a killed VM is respawned; a killed pod is replaced by Kubernetes
 #        and the pool follows it;
-#   5.   site2 scaled to 3 in the descriptors: 5 members, 20 GETs each.
+#   5.   site2 scaled to 3 in the descriptors: 5 members, 20 GETs each;
+#   6.   site2's VNF removed from the NSD: its Deployment, Service, members
+#        and routes are gone (members drained first), site1's servers and
+#        the balancer are the same objects, a Deployment nfvsync does not
+#        own is untouched, and the two VMs share the traffic.
 # Usage: localvim_symmetric_web.sh NFVSYNC LOCALVIM
 set -u
 # shellcheck source=tests/e2e/lib.sh source-path=SCRIPTDIR/../..
@@ -59,5 +63,41 @@ rc=$(plan_rc "$tmp/r")
 check "5. converged (exit 0)" [ "$rc" = 0 ]
 check "5. 100 GETs spread over 5 servers" wait_for 30 servers_answering 5
 check "5. evenly: 20 each" wait_for 30 counts_are '20 20 20 20 20 '
+
+# 6. Remove the containerised VNF from the service.
+export HOME=$tmp OS_CLIENT_CONFIG_FILE OS_CLOUD # kubectl's cache stays out of ~
+kubectl create deployment bystander --image=nginx >/dev/null
+ids() {
+	openstack server list -f value -c ID | sort | tr '\n' ' '
+	openstack loadbalancer list -f value -c id
+}
+before=$(ids)
+python3 - "$tmp/r/nsd/symmetric-web.yaml" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("    site2-web:\n      type: example.nodes.Site2Web\n\n", "")
+s = s.replace("        - members: site2-web\n", "")
+s = re.sub(r"          - path_prefix: /site2-web\d-mandbs\n(            .*\n)+?(?=          - |      requirements)", "", s)
+s = re.sub(r"    - site2-placement:\n(        .*\n)+", "", s)
+open(p, "w").write(s)
+PY
+check "6. the edited NSD no longer names site2-web" bash -c "! grep -q 'site2-web:\|members: site2-web\|site2-web.-mandbs\|site2-placement' '$tmp/r/nsd/symmetric-web.yaml'"
+curl -s -X DELETE "$LOCALVIM_ADMIN_URL/v1/requests" >/dev/null
+check "6. removing site2's VNF applies" "$nfvsync" apply --auto-approve "$tmp/r"
+rc=$(plan_rc "$tmp/r")
+check "6. converged (exit 0)" [ "$rc" = 0 ]
+check "6. site2's Deployment is gone" [ -z "$(kubectl get deployments -l app.kubernetes.io/managed-by=nfvsync -o name)" ]
+check "6. ... and its Service" [ -z "$(kubectl get services -l app.kubernetes.io/managed-by=nfvsync -o name)" ]
+check "6. a Deployment nfvsync does not own is untouched" bash -c "kubectl get deployment bystander -o name >/dev/null"
+check "6. site1's servers and the balancer are the same objects" [ "$(ids)" = "$before" ]
+curl -s "$LOCALVIM_ADMIN_URL/v1/requests" |
+	python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["log"]))' >"$tmp/log.txt"
+last_member=$(grep -n '^DELETE octavia .*/members/' "$tmp/log.txt" | tail -n1 | cut -d: -f1)
+first_k8s=$(grep -n '^DELETE kubernetes ' "$tmp/log.txt" | head -n1 | cut -d: -f1)
+check "6. drained first (member deletions by request $last_member, Kubernetes deletions from $first_k8s)" \
+	bash -c "[ -n '$last_member' ] && [ -n '$first_k8s' ] && [ '$last_member' -lt '$first_k8s' ]"
+check "6. 100 GETs: 50 per VM" wait_for 30 counts_are '50 50 '
+check "6. only the VMs answer" vms_and_pods_answer 2 0
 
 finish
