@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "plan.h"
 #include "source.h"
+#include "k8s_driver.h"
 #include "vims.h"
 #include "xalloc.h"
 
@@ -35,6 +36,7 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	    {"allow-mass-delete", no_argument, NULL, 'm'},
 	    {"kubeconfig", required_argument, NULL, 'k'},
 	    {"context", required_argument, NULL, 'c'},
+	    {"force-conflicts", no_argument, NULL, 'F'},
 	    {"help", no_argument, NULL, 'h'},
 	    {"source", required_argument, NULL, CLI_OPT_SOURCE},
 	    {"ref", required_argument, NULL, CLI_OPT_REF},
@@ -108,6 +110,9 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 		}
 		case 'm':
 			o->allow_mass_delete = true;
+			break;
+		case 'F':
+			o->force_conflicts = true;
 			break;
 		case 'k':
 			o->kubeconfig = optarg;
@@ -246,7 +251,11 @@ cli_observe(const struct cli_opts *o, const struct nfv_repo *repo,
 
 	if (o->offline)
 		return plan_build(&repo->model, NULL, &popts, ret, d);
-	r = vim_set_open(vims, &repo->model, o->kubeconfig, o->context, d);
+	struct k8s_driver_opts k8s = {.kubeconfig = o->kubeconfig,
+	                              .context = o->context,
+	                              .force_conflicts = o->force_conflicts};
+
+	r = vim_set_open(vims, &repo->model, &k8s, d);
 	if (r == 0)
 		r = vim_set_observe(vims, d);
 	if (r < 0) {

@@ -40,6 +40,7 @@ struct cli_opts {
 	bool allow_mass_delete; /* plan/apply: lift the deletion guard */
 	const char *kubeconfig; /* plan/apply: --kubeconfig FILE */
 	const char *context;    /* plan/apply: --context NAME */
+	bool force_conflicts;   /* apply: take fields other managers own */
 	const char *source;     /* --source URL: Git instead of PATHs */
 	const char *ref;        /* --ref: branch, tag or SHA (remote HEAD) */
 	const char *subdir;     /* --path: the descriptors' directory */
@@ -59,8 +60,7 @@ struct cli_opts {
 /* Parses argv for a verb; flags lists the optional extras the verb takes
  * ('o' output format, 'd' --detailed-exitcode, 'f' --out, 'O' --offline,
  * 'y' --auto-approve, 'P' --parallelism, 'm' --allow-mass-delete, 'k'
- * --kubeconfig and
- * --context). Returns 0, 1 when
+ * --kubeconfig and --context, 'F' --force-conflicts). Returns 0, 1 when
  * --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,
               const char *flags, struct cli_opts *o);

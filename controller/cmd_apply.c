@@ -43,7 +43,10 @@ static const char apply_usage[] =
     "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
     "      --context NAME     kubeconfig context for those VIMs that name\n"
     "                         none (default: "
-    "current-context)\n" CLI_SOURCE_USAGE;
+    "current-context)\n"
+    "      --force-conflicts  take Kubernetes fields another field manager\n"
+    "                         owns (default: report the "
+    "conflict)\n" CLI_SOURCE_USAGE;
 
 static double
 apply_now(void)
@@ -198,7 +201,7 @@ cmd_apply(int argc, char **argv)
 	size_t i;
 	int r, rc = CLI_EXIT_ERROR;
 
-	r = cli_parse(argc, argv, "apply", apply_usage, "ymkP", &o);
+	r = cli_parse(argc, argv, "apply", apply_usage, "ymkPF", &o);
 	if (r != 0) {
 		cli_opts_done(&o);
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;

@@ -41,6 +41,8 @@ const char cli_loop_options[] =
     "      --dry-run           plan and report drift, change nothing\n"
     "      --allow-mass-delete  allow deleting more than half of what\n"
     "                          nfvsync manages\n"
+    "      --force-conflicts   take Kubernetes fields another field\n"
+    "                          manager owns (default: report the conflict)\n"
     "      --listen ADDR:PORT  /healthz /readyz /status /metrics /webhook\n"
     "                          (default 127.0.0.1:9180; off: none)\n"
     "      --webhook-secret-file FILE  enables /webhook (push events)\n"
@@ -113,6 +115,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 	    {"param-file", required_argument, NULL, 'p'},
 	    {"kubeconfig", required_argument, NULL, 'k'},
 	    {"context", required_argument, NULL, 'c'},
+	    {"force-conflicts", no_argument, NULL, 'f'},
 	    {"leader-elect", no_argument, NULL, 'E'},
 	    {"leader-elect-namespace", required_argument, NULL, 'N'},
 	    {"lease-name", required_argument, NULL, 'A'},
@@ -221,6 +224,9 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 			break;
 		case 'c':
 			lo.context = optarg;
+			break;
+		case 'f':
+			lo.force_conflicts = true;
 			break;
 		case 'E':
 			lo.leader_elect = true;

@@ -11,6 +11,7 @@
 #include "executor.h"
 #include "http.h"
 #include "httpd.h"
+#include "k8s_driver.h"
 #include "k8s_lease.h"
 #include "log.h"
 #include "loop_policy.h"
@@ -569,8 +570,12 @@ loop_observe_apply(struct loop *l)
 	diag_init(&la.errors);
 	l->observed = false;
 	if (!l->vims_open) {
-		if (vim_set_open(&l->vims, &l->repo->model, l->o->kubeconfig,
-		                 l->o->context, &d) < 0) {
+		struct k8s_driver_opts k8s = {.kubeconfig = l->o->kubeconfig,
+		                              .context = l->o->context,
+		                              .force_conflicts =
+		                                  l->o->force_conflicts};
+
+		if (vim_set_open(&l->vims, &l->repo->model, &k8s, &d) < 0) {
 			msg = loop_diag_text(&d);
 			log_error(LOG_FIELDS({"revision", l->rev.id}),
 			          "VIMs: %s", msg);

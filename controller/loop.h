@@ -32,6 +32,7 @@ struct loop_opts {
 	bool strict;
 	const char *kubeconfig; /* for Kubernetes VIMs without auth_url */
 	const char *context;
+	bool force_conflicts; /* take fields other field managers own */
 	/* Leader election through a Kubernetes Lease (kubeconfig and context
 	 * above): only the holder observes and acts. */
 	bool leader_elect;

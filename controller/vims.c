@@ -33,14 +33,15 @@ vim_set_namespaces(struct k8s_driver *k8s, const struct nfv_model *m,
 
 int
 vim_set_open(struct vim_set *s, const struct nfv_model *m,
-             const char *kubeconfig, const char *context, struct diag *reterr)
+             const struct k8s_driver_opts *k8s, struct diag *reterr)
 {
-	struct k8s_driver_opts k8s_opts = {.kubeconfig = kubeconfig,
-	                                   .context = context};
+	struct k8s_driver_opts k8s_opts = {0};
 	size_t i;
 	int ret = 0;
 
 	memset(s, 0, sizeof(*s));
+	if (k8s)
+		k8s_opts = *k8s;
 	/* Some clouds cap list pages lower than nfvsync asks; this lets an
 	 * operator (and the tests) match them. */
 	if (getenv("NFVSYNC_PAGE_SIZE"))

@@ -17,6 +17,7 @@
 #include "plan.h"
 
 struct k8s_driver;
+struct k8s_driver_opts;
 
 struct vim_conn {
 	const struct nfv_vim *cfg;
@@ -45,11 +46,10 @@ struct vim_set {
 /* Opens drivers for every VIM registered in the repository (vims/): a
  * registered VIM is one whose nfvsync resources the repository governs, so
  * its leftovers are pruned even when no service is placed on it any more.
- * kubeconfig and context (NULL: kubectl's defaults) serve the Kubernetes
- * VIMs that give no auth_url. */
+ * k8s (may be NULL): kubeconfig and context (NULL: kubectl's defaults)
+ * for the Kubernetes VIMs that give no auth_url, and --force-conflicts. */
 int vim_set_open(struct vim_set *s, const struct nfv_model *m,
-                 const char *kubeconfig, const char *context,
-                 struct diag *reterr);
+                 const struct k8s_driver_opts *k8s, struct diag *reterr);
 /* Observes every VIM with a driver; fills s->obs for plan_build. A VIM
  * that cannot be read is an error: nothing is planned blind. */
 int vim_set_observe(struct vim_set *s, struct diag *reterr);

@@ -104,5 +104,30 @@ check "... kubectl sees 200m and app=web2" [ "$(kubectl get "$dep" -o \
 rc=$(plan_rc "$r")
 check "... then plan is a no-op (exit 0)" [ "$rc" = 0 ]
 
+# Another field manager takes the image by server-side apply: nfvsync
+# reports the conflict (exit 1, the manager named) and leaves it, unless
+# told --force-conflicts.
+kubectl apply --server-side --field-manager=ops --force-conflicts -f - >/dev/null <<YAML
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: drift-web-vdu1}
+spec:
+  template:
+    spec:
+      containers:
+        - {name: web, image: nginx:ops}
+YAML
+image() { kubectl get "$dep" -o jsonpath='{.spec.template.spec.containers[0].image}'; }
+check "ops applied its image" [ "$(image)" = nginx:ops ]
+"$nfvsync" apply --auto-approve "$r" >"$tmp/conflict.txt" 2>&1
+rc=$?
+check "a field another manager owns: apply exits 1" [ "$rc" = 1 ]
+check "... reporting the conflict with that manager" grep -q 'conflict.*ops' "$tmp/conflict.txt"
+check "... and leaving its value" [ "$(image)" = nginx:ops ]
+check "apply --force-conflicts takes it back" "$nfvsync" apply --auto-approve --force-conflicts "$r"
+check "... kubectl sees nfvsync's image" [ "$(image)" = nginx ]
+rc=$(plan_rc "$r")
+check "... then plan is a no-op (exit 0)" [ "$rc" = 0 ]
+
 lv_stop
 finish
