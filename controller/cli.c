@@ -21,6 +21,23 @@ enum {
 };
 
 int
+cli_parse_parallelism(const char *verb, const char *arg, unsigned *n)
+{
+	char *end;
+	unsigned long v = strtoul(arg, &end, 10);
+
+	if (*arg < '1' || *arg > '9' || *end || v > 1000) {
+		fprintf(stderr,
+		        "nfvsync %s: --parallelism takes a number from 1 to "
+		        "1000, not '%s'\n",
+		        verb, arg);
+		return -EINVAL;
+	}
+	*n = (unsigned)v;
+	return 0;
+}
+
+int
 cli_parse(int argc, char **argv, const char *verb, const char *usage,
           const char *flags, struct cli_opts *o)
 {
@@ -93,21 +110,11 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 		case 'y':
 			o->auto_approve = true;
 			break;
-		case 'P': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-
-			if (*optarg < '1' || *optarg > '9' || *end ||
-			    n > 1000) {
-				fprintf(stderr,
-				        "nfvsync %s: --parallelism takes a "
-				        "number from 1 to 1000, not '%s'\n",
-				        verb, optarg);
+		case 'P':
+			if (cli_parse_parallelism(verb, optarg,
+			                          &o->parallelism) < 0)
 				return -EINVAL;
-			}
-			o->parallelism = (unsigned)n;
 			break;
-		}
 		case 'm':
 			o->allow_mass_delete = true;
 			break;

@@ -23,7 +23,7 @@ enum cli_format {
 	CLI_FORMAT_JSON,
 };
 
-#define CLI_PARALLELISM 10 /* apply's default --parallelism */
+#define CLI_PARALLELISM 10 /* default --parallelism (apply, run, watch) */
 
 struct cli_opts {
 	const char **paths;
@@ -64,6 +64,8 @@ struct cli_opts {
  * --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,
               const char *flags, struct cli_opts *o);
+/* --parallelism's value (1 to 1000) into *n; -EINVAL, said on stderr. */
+int cli_parse_parallelism(const char *verb, const char *arg, unsigned *n);
 void cli_opts_done(struct cli_opts *o);
 
 /* Loads the descriptors (from the PATHs, or the Git --source's commit,

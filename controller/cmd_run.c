@@ -43,6 +43,7 @@ const char cli_loop_options[] =
     "                          nfvsync manages\n"
     "      --force-conflicts   take Kubernetes fields another field\n"
     "                          manager owns (default: report the conflict)\n"
+    "      --parallelism N     actions in flight at once (default 10)\n"
     "      --listen ADDR:PORT  /healthz /readyz /status /metrics /webhook\n"
     "                          (default 127.0.0.1:9180; off: none)\n"
     "      --webhook-secret-file FILE  enables /webhook (push events)\n"
@@ -116,6 +117,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 	    {"kubeconfig", required_argument, NULL, 'k'},
 	    {"context", required_argument, NULL, 'c'},
 	    {"force-conflicts", no_argument, NULL, 'f'},
+	    {"parallelism", required_argument, NULL, 'j'},
 	    {"leader-elect", no_argument, NULL, 'E'},
 	    {"leader-elect-namespace", required_argument, NULL, 'N'},
 	    {"lease-name", required_argument, NULL, 'A'},
@@ -138,6 +140,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 
 	lo.interval_s = 30;
 	lo.listen = "127.0.0.1:9180";
+	lo.parallelism = CLI_PARALLELISM;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+p:h", longopts, NULL)) != -1) {
@@ -227,6 +230,11 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 			break;
 		case 'f':
 			lo.force_conflicts = true;
+			break;
+		case 'j':
+			if (cli_parse_parallelism(verb, optarg,
+			                          &lo.parallelism) < 0)
+				goto usage;
 			break;
 		case 'E':
 			lo.leader_elect = true;

@@ -515,41 +515,46 @@ loop_account(struct loop *l, const struct diag *errors, double now)
 	}
 }
 
-/* Request counts of every VIM since the last harvest, into metrics. */
+/* Request counts of one HTTP client of VIM vim since the last harvest. */
+static void
+loop_harvest_client(struct loop *l, const char *vim, struct http_client *c)
+{
+	const struct http_stat *st;
+	size_t j, n = http_client_stats(c, &st);
+
+	for (j = 0; j < n; j++) {
+		char *svc = metrics_label_escape(st[j].service);
+		char *labels =
+		    xasprintf("vim=\"%s\",service=\"%s\",status=\"%ld\"", vim,
+		              svc, st[j].status);
+
+		metrics_add(l->metrics, "nfvsync_vim_requests_total", labels,
+		            (double)st[j].count);
+		if (st[j].status == 429) {
+			free(labels);
+			labels = xasprintf("vim=\"%s\"", vim);
+			metrics_add(l->metrics, "nfvsync_vim_throttled_total",
+			            labels, (double)st[j].count);
+		}
+		free(labels);
+		free(svc);
+	}
+	http_client_stats_reset(c);
+}
+
+/* Request counts of every VIM since the last harvest, into metrics: its
+ * main driver's and those of parallel apply's workers. */
 static void
 loop_harvest_requests(struct loop *l)
 {
-	size_t i, j;
+	struct http_client *c;
+	size_t i, k;
 
 	for (i = 0; i < l->vims.n; i++) {
-		struct http_client *c = vim_conn_http(&l->vims.conns[i]);
-		const struct http_stat *st;
-		char *vim;
-		size_t n;
+		char *vim = metrics_label_escape(l->vims.conns[i].cfg->name);
 
-		if (!c)
-			continue;
-		vim = metrics_label_escape(l->vims.conns[i].cfg->name);
-		n = http_client_stats(c, &st);
-		for (j = 0; j < n; j++) {
-			char *svc = metrics_label_escape(st[j].service);
-			char *labels = xasprintf(
-			    "vim=\"%s\",service=\"%s\",status=\"%ld\"", vim,
-			    svc, st[j].status);
-
-			metrics_add(l->metrics, "nfvsync_vim_requests_total",
-			            labels, (double)st[j].count);
-			if (st[j].status == 429) {
-				free(labels);
-				labels = xasprintf("vim=\"%s\"", vim);
-				metrics_add(l->metrics,
-				            "nfvsync_vim_throttled_total",
-				            labels, (double)st[j].count);
-			}
-			free(labels);
-			free(svc);
-		}
-		http_client_stats_reset(c);
+		for (k = 0; (c = vim_conn_http(&l->vims.conns[i], k)); k++)
+			loop_harvest_client(l, vim, c);
 		free(vim);
 	}
 }
@@ -621,6 +626,7 @@ loop_observe_apply(struct loop *l)
 	eo.gate = loop_gate;
 	eo.on_event = loop_event;
 	eo.payload = &la;
+	eo.parallelism = l->o->parallelism;
 	executor_run(&l->vims, plan, &eo, &st);
 	if (st.failed)
 		loop_error_metric(l, "apply");

@@ -33,6 +33,7 @@ struct loop_opts {
 	const char *kubeconfig; /* for Kubernetes VIMs without auth_url */
 	const char *context;
 	bool force_conflicts; /* take fields other field managers own */
+	unsigned parallelism; /* actions in flight at once (0, 1: one) */
 	/* Leader election through a Kubernetes Lease (kubeconfig and context
 	 * above): only the holder observes and acts. */
 	bool leader_elect;

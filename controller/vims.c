@@ -180,11 +180,13 @@ vim_set_apply(struct vim_set *s, const struct plan_action *a,
 }
 
 struct http_client *
-vim_conn_http(const struct vim_conn *c)
+vim_conn_http(const struct vim_conn *c, size_t k)
 {
-	if (c->os)
+	if (c->os && k == 0)
 		return os_driver_http(c->os);
-	if (c->k8s)
+	if (c->os && k <= c->nworkers)
+		return os_driver_http(c->workers[k - 1]);
+	if (c->k8s && k == 0)
 		return k8s_driver_http(c->k8s);
 	return NULL;
 }

@@ -56,9 +56,10 @@ int vim_set_observe(struct vim_set *s, struct diag *reterr);
 /* Carries out one action; -ENOTSUP when its VIM has no driver yet. */
 int vim_set_apply(struct vim_set *s, const struct plan_action *a,
                   struct diag *reterr);
-/* The HTTP client of a VIM's driver (borrowed), NULL without one. */
+/* The HTTP clients of a VIM's drivers (borrowed): k = 0 the main
+ * driver's, k >= 1 parallel apply's worker k-1's; NULL past the last. */
 struct http_client;
-struct http_client *vim_conn_http(const struct vim_conn *c);
+struct http_client *vim_conn_http(const struct vim_conn *c, size_t k);
 /*
  * Parallel apply (executor.c). vim_set_open_workers: n drivers per
  * OpenStack VIM, opened from the main thread, each starting from the main

@@ -39,18 +39,39 @@ start_watch() {
 cycles() { st "s['cycles']"; }
 
 # --- SIGTERM in the middle of the first apply ---------------------------
-# Slow server builds (3 s) keep an action in flight when SIGTERM comes.
+# Slow server builds (3 s) keep actions in flight (both servers, in
+# parallel) when SIGTERM comes: they finish, nothing new starts.
 bd=$(curl -sf "$LOCALVIM_ADMIN_URL/v1/config" | python3 -c "import json,sys; print(json.load(sys.stdin)['build_delay'])")
 curl -sf -X PUT -d '{"build_delay": 3}' "$LOCALVIM_ADMIN_URL/v1/config" >/dev/null
 : >"$tmp/w.log"
-check "0. watch starts" start_watch --interval 600
-wait_for 20 grep -q 'created port e2e-web-VDU1-0-CP1' "$tmp/w.log"
+check "0. watch starts" start_watch --interval 600 --log-level debug
+wait_for 20 grep -q 'create server e2e-web-VDU1-0 \.\.\.' "$tmp/w.log"
 kill -TERM "$wpid"
 wait "$wpid"
 rc=$?
 check "0. SIGTERM mid-apply: exit 0" [ "$rc" = 0 ]
-check "0. ... the action in flight finished" grep -q 'created server e2e-web-VDU1-0 ' "$tmp/w.log"
-check "0. ... and no new one started" bash -c "! grep -q 'e2e-web-VDU2' '$tmp/w.log'"
+# in_flight LOG: prints what started and has no outcome, or started after
+# the controller said it was stopping; exits 1 if anything did.
+in_flight() {
+	python3 - "$1" <<'PY'
+import re, sys
+lines = open(sys.argv[1]).read().splitlines()
+stop = next(i for i, l in enumerate(lines) if "stopping (no new action starts)" in l)
+bad = 0
+for i, l in enumerate(lines):
+    m = re.search(r"\b(?:create|update|delete|replace|respawn|failover) (\w+ \S+) \.\.\.", l)
+    if not m:
+        continue
+    if i > stop:
+        print("started after SIGTERM:", l); bad = 1
+    if not any(m.group(1) + " " in o and "..." not in o for o in lines[i + 1:]):
+        print("no outcome:", l); bad = 1
+sys.exit(bad)
+PY
+}
+check "0. ... the actions in flight finished, none started after SIGTERM" in_flight "$tmp/w.log"
+check "0. ... the server was among them" grep -q 'created server e2e-web-VDU1-0 ' "$tmp/w.log"
+check "0. ... and the rest was left (no balancer)" bash -c "! grep -q 'loadbalancer e2e-lb' '$tmp/w.log'"
 curl -sf -X PUT -d "{\"build_delay\": $bd}" "$LOCALVIM_ADMIN_URL/v1/config" >/dev/null
 
 # --- events only (the interval is far away) -----------------------------
@@ -108,7 +129,7 @@ check "4. ... re-reading the descriptors" grep -q 'revision re-read' "$tmp/w.log
 curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/metrics.txt"
 check "5. /metrics counts cycles" grep -qE '^nfvsync_reconcile_cycles_total [1-9]' "$tmp/metrics.txt"
 check "5. ... actions by kind, op and result" \
-	grep -qE '^nfvsync_actions_total\{kind="server",op="create",result="done"\} [1-9]' "$tmp/metrics.txt"
+	grep -qE '^nfvsync_actions_total\{kind="loadbalancer",op="create",result="done"\} [1-9]' "$tmp/metrics.txt"
 check "5. ... VIM requests by VIM, service and status" \
 	grep -qE '^nfvsync_vim_requests_total\{vim="site1",service="compute",status="200"\} [1-9]' "$tmp/metrics.txt"
 check "5. ... the refused revision as a load error" \
