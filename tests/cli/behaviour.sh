@@ -56,6 +56,9 @@ expect "plan without --offline reads the VIMs, and says why it cannot" 1 "SITE1_
 expect "a Kubernetes VIM's token is named too, never shown" 1 "the bearer token comes from the environment variable SITE2_TOKEN (bearer_token_env), which is not set" env -u SITE2_TOKEN "$nfvsync" plan $ex
 expect "nothing is planned blind" 1 "could not read the VIMs; nothing was planned" env -u SITE1_PASSWORD "$nfvsync" plan $ex
 expect "version" 0 "nfvsync " "$nfvsync" version
+expect "apply --parallelism 0 is refused" 1 "--parallelism takes a number from 1 to 1000, not '0'" "$nfvsync" apply --parallelism 0 $ex
+expect "watch --parallelism x is refused" 1 "nfvsync watch: --parallelism takes a number from 1 to 1000, not 'x'" "$nfvsync" watch --parallelism x $ex
+expect "run --help names --parallelism" 0 "--parallelism N" "$nfvsync" run --help
 
 cp -r $ex "$tmp/unreachable"
 sed -i "s|auth_url: .*|auth_url: 'http://127.0.0.1:1/v3'|" "$tmp/unreachable/vims/site1.yaml"
