@@ -14,7 +14,8 @@
 #   (hack/bench/webhook-latency.sh is --webhook)
 # Holds /tmp/nfvsync-dataplane.lock: the scenario uses localvim's data plane.
 set -u
-cd "$(dirname "$0")/../.." || exit 1
+# shellcheck source=hack/bench/lib.sh
+. "$(dirname "$0")/lib.sh"
 mode=watch runs=20 csv="" args=("$@")
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -25,48 +26,11 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
-nfvsync=$(realpath "${NFVSYNC:-build/controller/nfvsync}")
-localvim=$(realpath "${LOCALVIM:-build/hack/localvim/localvim}")
-if ! [ -x "$nfvsync" ] || ! [ -x "$localvim" ]; then
-	echo "build first: cmake -S . -B build && cmake --build build" >&2
-	exit 1
-fi
-if [ -z "${NFVSYNC_BENCH_LOCKED-}" ]; then
-	NFVSYNC_BENCH_LOCKED=1 exec flock /tmp/nfvsync-dataplane.lock "$0" "${args[@]}"
-fi
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	local p
-	for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-# until SECONDS COMMAND...: polls with a deadline; fails the benchmark.
-until_ok() {
-	local deadline=$((SECONDS + $1))
-	shift
-	until "$@"; do
-		if [ $SECONDS -ge $deadline ]; then
-			echo "timed out waiting for: $*" >&2
-			exit 1
-		fi
-		sleep 0.05
-	done
-}
-
-"$localvim" run --state-dir "$tmp/lv" --port-base 0 >"$tmp/lv.log" 2>&1 &
-pids+=("$!")
-until_ok 10 test -s "$tmp/lv/env"
-# shellcheck disable=SC1091
-. "$tmp/lv/env"
-k8s=$(sed -n 's/^ *server: *//p' "$tmp/lv/kubeconfig" | head -n1)
-export SITE1_PASSWORD=localvim-admin SITE2_TOKEN=localvim-token
+bench_init --lock "${args[@]}"
+lv_start
 export XDG_CACHE_HOME=$tmp/cache GIT_CONFIG_NOSYSTEM=1
 d=$tmp/descriptors
-cp -r examples/symmetric-web "$d"
-sed -i "s|^auth_url: .*|auth_url: '$LOCALVIM_AUTH_URL'|" "$d/vims/site1.yaml"
-sed -i "s|^auth_url: .*|auth_url: '$k8s'|" "$d/vims/site2.yaml"
+bench_example "$d"
 secret=bench-secret
 printf '%s\n' "$secret" >"$tmp/secret"
 g() { git -C "$d" -c user.name=bench -c user.email=bench@example.org "$@"; }
@@ -79,7 +43,7 @@ if [ $mode = webhook ]; then
 else
 	"$nfvsync" watch --interval 300 --listen 127.0.0.1:0 "$d" >"$tmp/ctl.log" 2>&1 &
 fi
-pids+=("$!")
+bench_track "$!"
 until_ok 10 grep -q ' on port [0-9]' "$tmp/ctl.log"
 url=http://127.0.0.1:$(sed -n 's/.* on port \([0-9]*\).*/\1/p' "$tmp/ctl.log" | head -n1)
 
@@ -113,7 +77,7 @@ until_ok 180 converged 2
 n=2
 for run in $(seq 1 "$runs"); do
 	m=$((5 - n))
-	curl -s -X DELETE "$LOCALVIM_ADMIN_URL/v1/requests" >/dev/null
+	lv_reset
 	if [ $mode = webhook ]; then
 		sed -i "s/default_instances: $n/default_instances: $m/" "$d/vnfd/site2-web.yaml"
 		g commit -q -am "site2: $m" && g push -q "$tmp/origin.git" main
@@ -133,11 +97,6 @@ done
 
 [ -z "$csv" ] || { echo "run,seconds,first_request" >"$csv" && cat "$tmp/lat.csv" >>"$csv"; }
 what=$([ $mode = webhook ] && echo "webhook POST (signed push)" || echo "file saved")
-cut -d, -f2 "$tmp/lat.csv" | sort -n | awk -v what="$what" -v runs="$runs" '
-	{ v[NR] = $1 }
-	END {
-		p50 = v[int((NR * 50 + 99) / 100)]; p90 = v[int((NR * 90 + 99) / 100)]
-		printf "%s -> first mutating VIM request, %d runs (localvim, interval 300 s)\n", what, runs
-		printf "  p50 %.3f s   p90 %.3f s   max %.3f s   min %.3f s\n", p50, p90, v[NR], v[1]
-	}'
+echo "$what -> first mutating VIM request, $runs runs (localvim, interval 300 s)"
+cut -d, -f2 "$tmp/lat.csv" | bench_percentiles ""
 echo "  first requests: $(cut -d, -f3 "$tmp/lat.csv" | sort | uniq -c | awk '{c = $1; $1 = ""; printf "%s%s x%d", sep, substr($0, 2), c; sep = ", "}')"
