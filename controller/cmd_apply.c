@@ -70,6 +70,7 @@ struct apply_progress {
 	bool *started; /* per action of plan */
 	const struct plan_action **running;
 	size_t nrunning;
+	size_t caprunning;
 	size_t ended;
 	double t0;
 };
@@ -124,6 +125,9 @@ apply_print(const struct executor_event *ev, void *payload)
 	case EXECUTOR_START:
 		if (ours)
 			pg->started[a - pg->plan->actions] = true;
+		/* A pool's members start together: more than --parallelism
+		 * may be in flight. */
+		XGROW(pg->running, pg->caprunning, pg->nrunning + 1);
 		pg->running[pg->nrunning++] = a;
 		break;
 	case EXECUTOR_DONE:
@@ -264,8 +268,6 @@ cmd_apply(int argc, char **argv)
 	pg.plan = plan;
 	pg.tty = isatty(STDOUT_FILENO);
 	pg.started = xcalloc(plan->n + 1, sizeof(*pg.started));
-	/* In flight: at most --parallelism (1 when serial). */
-	pg.running = xcalloc(o.parallelism + 2, sizeof(*pg.running));
 	pg.t0 = apply_now();
 	eo.on_event = apply_print;
 	eo.payload = &pg;

@@ -91,6 +91,7 @@ struct executor_pass {
 	size_t next;        /* in order: the next to take */
 	size_t end;         /* in order: the end of the current stage */
 	bool *failed;       /* per action: failed, or skipped as a dependent */
+	bool *taken;        /* per action: taken, in turn or with a batch */
 	pthread_mutex_t mu; /* guards all of the above while parallel */
 	pthread_mutex_t serial; /* drivers without workers: one at a time */
 	bool parallel;
@@ -111,6 +112,46 @@ executor_blocked_by(const struct executor_pass *p, size_t i)
 }
 
 /*
+ * Asks the gate about action i and checks what it needs (mu held): true
+ * when it is to be carried out (it was told EXECUTOR_START), false when
+ * it was passed by, skipped or the gate said stop.
+ */
+static bool
+executor_admit(struct executor_pass *p, size_t i)
+{
+	const struct plan_action *a = &p->plan->actions[i];
+	const struct plan_action *dep;
+	enum executor_verdict v;
+
+	v = p->o->gate ? p->o->gate(a, p->o->payload) : EXECUTOR_GO;
+	if (v == EXECUTOR_STOP) {
+		p->st->stopped = true;
+		return false;
+	}
+	if (v == EXECUTOR_PASS) {
+		p->st->passed++;
+		return false;
+	}
+	dep = executor_blocked_by(p, i);
+	if (dep) {
+		struct diag d;
+
+		diag_init(&d);
+		diag_error(&d, NULL,
+		           "not attempted: it needs %s %s, "
+		           "which failed",
+		           plan_kind_name(dep->kind), dep->name);
+		p->failed[i] = true;
+		p->st->skipped++;
+		executor_tell(p->o, EXECUTOR_SKIPPED, a, 0, &d);
+		diag_done(&d);
+		return false;
+	}
+	executor_tell(p->o, EXECUTOR_START, a, 0, NULL);
+	return true;
+}
+
+/*
  * Takes the next action of the stage and asks the gate (mu held). Returns
  * its index, or SIZE_MAX when the stage is over or the gate said stop.
  */
@@ -119,38 +160,69 @@ executor_take(struct executor_pass *p)
 {
 	while (p->next < p->end && !p->st->stopped) {
 		size_t i = p->order[p->next++];
-		const struct plan_action *a = &p->plan->actions[i];
-		const struct plan_action *dep;
-		enum executor_verdict v;
 
-		v = p->o->gate ? p->o->gate(a, p->o->payload) : EXECUTOR_GO;
-		if (v == EXECUTOR_STOP) {
-			p->st->stopped = true;
-			break;
-		}
-		if (v == EXECUTOR_PASS) {
-			p->st->passed++;
+		if (p->taken[i])
 			continue;
-		}
-		dep = executor_blocked_by(p, i);
-		if (dep) {
-			struct diag d;
-
-			diag_init(&d);
-			diag_error(&d, NULL,
-			           "not attempted: it needs %s %s, "
-			           "which failed",
-			           plan_kind_name(dep->kind), dep->name);
-			p->failed[i] = true;
-			p->st->skipped++;
-			executor_tell(p->o, EXECUTOR_SKIPPED, a, 0, &d);
-			diag_done(&d);
-			continue;
-		}
-		executor_tell(p->o, EXECUTOR_START, a, 0, NULL);
-		return i;
+		p->taken[i] = true;
+		if (executor_admit(p, i))
+			return i;
 	}
 	return SIZE_MAX;
+}
+
+/*
+ * Whether action b (at position pos of order) still waits for an action
+ * not taken yet (mu held). One by one, in the plan's order, a member's
+ * server may come later in the plan than another member of its pool.
+ */
+static bool
+executor_waits(const struct executor_pass *p, size_t pos,
+               const struct plan_action *b)
+{
+	size_t q;
+
+	for (q = p->next; q < p->end; q++) {
+		size_t k = p->order[q];
+
+		if (q != pos && !p->taken[k] &&
+		    executor_needs(b, &p->plan->actions[k]))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Member action i was just taken: takes with it the other member actions
+ * of its stage, VIM and pool not taken yet, each through the gate and the
+ * failed-dependency check like any action (mu held), so that the driver
+ * changes the pool with one batch call. Their indexes go to batch;
+ * returns how many.
+ */
+static size_t
+executor_take_members(struct executor_pass *p, size_t i, size_t *batch)
+{
+	const struct plan_action *a = &p->plan->actions[i];
+	const char *pool = vim_set_member_pool(p->vims, a);
+	int stage = executor_stage(a);
+	size_t pos, n = 0;
+
+	if (!pool)
+		return 0;
+	for (pos = p->next; pos < p->end && !p->st->stopped; pos++) {
+		size_t j = p->order[pos];
+		const struct plan_action *b = &p->plan->actions[j];
+
+		if (p->taken[j] || b->kind != PLAN_MEMBER ||
+		    executor_stage(b) != stage || strcmp(b->vim, a->vim) != 0 ||
+		    !executor_same(vim_set_member_pool(p->vims, b), pool))
+			continue;
+		if (!p->parallel && executor_waits(p, pos, b))
+			continue;
+		p->taken[j] = true;
+		if (executor_admit(p, j))
+			batch[n++] = j;
+	}
+	return n;
 }
 
 /* Records the outcome of action i (mu held). */
@@ -194,6 +266,31 @@ executor_apply(struct executor_pass *p, size_t w, size_t i, struct diag *d)
 	return r;
 }
 
+/* Carries out the member actions batch[0..n) of one VIM and pool
+ * together; results and diags per action. */
+static void
+executor_apply_members(struct executor_pass *p, size_t w, const size_t *batch,
+                       size_t n, int *results, struct diag *diags)
+{
+	const struct plan_action **acts = xcalloc(n, sizeof(*acts));
+	bool serial = true;
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		acts[k] = &p->plan->actions[batch[k]];
+	if (p->parallel)
+		vim_set_apply_members_worker(p->vims, w, acts, n, results,
+		                             diags, &serial);
+	if (serial) {
+		if (p->parallel)
+			pthread_mutex_lock(&p->serial);
+		vim_set_apply_members(p->vims, acts, n, results, diags);
+		if (p->parallel)
+			pthread_mutex_unlock(&p->serial);
+	}
+	free(acts);
+}
+
 struct executor_worker {
 	struct executor_pass *p;
 	size_t w;
@@ -205,24 +302,39 @@ executor_worker_main(void *arg)
 {
 	struct executor_worker *wk = arg;
 	struct executor_pass *p = wk->p;
-	struct diag d;
-	size_t i;
+	size_t *batch = xcalloc(p->n + 1, sizeof(*batch));
+	int *results = xcalloc(p->n + 1, sizeof(*results));
+	struct diag *diags = xcalloc(p->n + 1, sizeof(*diags));
+	size_t i, n, k;
 
 	pthread_mutex_lock(&p->mu);
 	while ((i = executor_take(p)) != SIZE_MAX) {
+		bool members = p->plan->actions[i].kind == PLAN_MEMBER;
 		double t;
-		int r;
 
+		/* A pool's members change together: one batch call. */
+		batch[0] = i;
+		n = 1 + (members ? executor_take_members(p, i, batch + 1) : 0);
 		pthread_mutex_unlock(&p->mu);
-		diag_init(&d);
+		for (k = 0; k < n; k++)
+			diag_init(&diags[k]);
 		t = executor_now();
-		r = executor_apply(p, wk->w, i, &d);
+		if (members)
+			executor_apply_members(p, wk->w, batch, n, results,
+			                       diags);
+		else
+			results[0] = executor_apply(p, wk->w, i, &diags[0]);
 		t = executor_now() - t;
 		pthread_mutex_lock(&p->mu);
-		executor_record(p, i, r, t, &d);
-		diag_done(&d);
+		for (k = 0; k < n; k++) {
+			executor_record(p, batch[k], results[k], t, &diags[k]);
+			diag_done(&diags[k]);
+		}
 	}
 	pthread_mutex_unlock(&p->mu);
+	free(batch);
+	free(results);
+	free(diags);
 	return NULL;
 }
 
@@ -251,6 +363,7 @@ executor_pass(struct vim_set *vims, const struct plan *plan, bool members_only,
 
 	p.order = xcalloc(plan->n + 1, sizeof(*p.order));
 	p.failed = xcalloc(plan->n + 1, sizeof(*p.failed));
+	p.taken = xcalloc(plan->n + 1, sizeof(*p.taken));
 	for (i = 0; i < plan->n; i++) {
 		if (!members_only || plan->actions[i].kind == PLAN_MEMBER)
 			p.order[p.n++] = i;
@@ -316,6 +429,7 @@ out:
 	free(wk);
 	free(p.order);
 	free(p.failed);
+	free(p.taken);
 }
 
 int

@@ -5,7 +5,11 @@
  * balancers, listeners, pools, members, health monitors, L7 policies; then
  * the deletions in reverse, members before servers), at most that many
  * actions of a stage in flight on worker threads, each with its own
- * OpenStack session. A failed action does not stop the others, but what
+ * OpenStack session. The member actions of one VIM, pool and stage are
+ * taken together and go to the VIM as one batch (one Octavia call per pool;
+ * one by one too, where a member whose server comes later in the plan
+ * waits for it); each still has its own gate call and events, their
+ * duration the batch's. A failed action does not stop the others, but what
  * depends on a failed create (a server on its port, anything naming a
  * failed object, a member of a failed server) is skipped with the reason. After
  * Deployments were applied it reads the VIMs again and adds the pool members of

@@ -179,6 +179,65 @@ vim_set_apply(struct vim_set *s, const struct plan_action *a,
 	return -ENOTSUP;
 }
 
+/* The connection of a VIM by name, NULL when it is not registered. */
+static struct vim_conn *
+vim_set_conn(const struct vim_set *s, const char *vim)
+{
+	size_t i;
+
+	for (i = 0; vim && i < s->n; i++) {
+		if (strcmp(s->conns[i].cfg->name, vim) == 0)
+			return &s->conns[i];
+	}
+	return NULL;
+}
+
+const char *
+vim_set_member_pool(const struct vim_set *s, const struct plan_action *a)
+{
+	const struct vim_conn *c;
+	size_t i;
+
+	if (a->kind != PLAN_MEMBER)
+		return NULL;
+	/* Creates and updates name it; deletions only through the view. */
+	for (i = 0; i < a->nattrs; i++) {
+		if (strcmp(a->attrs[i].key, "pool") == 0)
+			return a->attrs[i].value;
+	}
+	c = vim_set_conn(s, a->vim);
+	return c && c->os ? os_driver_member_pool(c->os, a) : NULL;
+}
+
+void
+vim_set_apply_members(struct vim_set *s,
+                      const struct plan_action *const *actions, size_t n,
+                      int *results, struct diag *diags)
+{
+	struct vim_conn *c = n ? vim_set_conn(s, actions[0]->vim) : NULL;
+	size_t i;
+
+	if (c && c->os) {
+		os_driver_apply_members(c->os, actions, n, results, diags);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		results[i] = vim_set_apply(s, actions[i], &diags[i]);
+}
+
+void
+vim_set_apply_members_worker(struct vim_set *s, size_t w,
+                             const struct plan_action *const *actions, size_t n,
+                             int *results, struct diag *diags, bool *serial)
+{
+	struct vim_conn *c = n ? vim_set_conn(s, actions[0]->vim) : NULL;
+
+	*serial = !c || w >= c->nworkers;
+	if (!*serial)
+		os_driver_apply_members(c->workers[w], actions, n, results,
+		                        diags);
+}
+
 struct http_client *
 vim_conn_http(const struct vim_conn *c, size_t k)
 {

@@ -56,6 +56,19 @@ int vim_set_observe(struct vim_set *s, struct diag *reterr);
 /* Carries out one action; -ENOTSUP when its VIM has no driver yet. */
 int vim_set_apply(struct vim_set *s, const struct plan_action *a,
                   struct diag *reterr);
+/*
+ * Pool members in batches (executor.c): vim_set_member_pool names the pool
+ * a member action is about (borrowed; NULL when unknown), and member
+ * actions of one VIM, one pool and one stage go together to
+ * vim_set_apply_members, which gives each its result and diag (results[i],
+ * diags[i], initialised by the caller): on an OpenStack VIM one batch call
+ * per pool (os_driver_apply_members), elsewhere one action at a time.
+ */
+const char *vim_set_member_pool(const struct vim_set *s,
+                                const struct plan_action *a);
+void vim_set_apply_members(struct vim_set *s,
+                           const struct plan_action *const *actions, size_t n,
+                           int *results, struct diag *diags);
 /* The HTTP clients of a VIM's drivers (borrowed): k = 0 the main
  * driver's, k >= 1 parallel apply's worker k-1's; NULL past the last. */
 struct http_client;
@@ -65,16 +78,21 @@ struct http_client *vim_conn_http(const struct vim_conn *c, size_t k);
  * OpenStack VIM, opened from the main thread, each starting from the main
  * driver's view. vim_set_apply_worker: a on worker w's driver, from worker
  * thread w only; false in *serial when the VIM has no workers (the caller
- * then uses vim_set_apply, one action at a time). vim_set_sync_workers:
- * between dependency stages, worker 0 reads each VIM again (one observe)
- * and the others copy its view, so later stages find what earlier ones
- * made whichever worker made it. Plans keep pointing into the main
+ * then uses vim_set_apply, one action at a time; likewise
+ * vim_set_apply_members_worker and vim_set_apply_members).
+ * vim_set_sync_workers: between dependency stages, worker 0 reads each VIM
+ * again (one observe) and the others copy its view, so later stages find what
+ * earlier ones made whichever worker made it. Plans keep pointing into the main
  * drivers' views, which none of this changes.
  */
 int vim_set_open_workers(struct vim_set *s, size_t n, struct diag *reterr);
 int vim_set_apply_worker(struct vim_set *s, size_t w,
                          const struct plan_action *a, bool *serial,
                          struct diag *reterr);
+void vim_set_apply_members_worker(struct vim_set *s, size_t w,
+                                  const struct plan_action *const *actions,
+                                  size_t n, int *results, struct diag *diags,
+                                  bool *serial);
 void vim_set_adopt_workers(struct vim_set *s);
 int vim_set_sync_workers(struct vim_set *s, struct diag *reterr);
 

@@ -1230,3 +1230,437 @@ os_driver_apply(struct os_driver *d, const struct plan_action *a,
 		return -EINVAL;
 	}
 }
+
+/* ---- pool members, batched -------------------------------------------- */
+
+/* The ID of the pool a member action is about (borrowed from the view):
+ * the pool its attributes name, or the pool of the member observed. */
+static const char *
+os_member_pool_id(const struct os_driver *d, const struct plan_action *a)
+{
+	const struct os_res *r =
+	    os_view_find(&d->view, PLAN_POOL, os_attr(a, "pool"));
+
+	if (r)
+		return r->obs.id;
+	r = os_view_find(&d->view, PLAN_MEMBER, a->name);
+	return r ? r->parent_id : NULL;
+}
+
+const char *
+os_driver_member_pool(const struct os_driver *d, const struct plan_action *a)
+{
+	const struct os_res *m, *pool;
+
+	if (a->kind != PLAN_MEMBER)
+		return NULL;
+	if (os_attr(a, "pool"))
+		return os_attr(a, "pool");
+	m = os_view_find(&d->view, PLAN_MEMBER, a->name);
+	pool = m ? os_view_find_id(&d->view, m->parent_id) : NULL;
+	return pool ? pool->obs.name : NULL;
+}
+
+/* Each entry of src again in dst (one batch's error for every action). */
+static void
+os_diag_copy(struct diag *dst, const struct diag *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++) {
+		if (src->entries[i].severity == DIAG_ERROR)
+			diag_error(dst, NULL, "%s", src->entries[i].message);
+		else
+			diag_warn(dst, NULL, "%s", src->entries[i].message);
+	}
+}
+
+/* Reads one pool's members again (every page): the view's are replaced. */
+static int
+os_driver_read_members(struct os_driver *d, const char *pool_id,
+                       struct diag *reterr)
+{
+	char *path = xasprintf("/v2/lbaas/pools/%s/members?limit=%u", pool_id,
+	                       d->opts.page_size);
+	struct json_object *body = NULL;
+	int r;
+
+	r = os_call(d, "load-balancer", "GET", path, NULL, &body, reterr);
+	if (r == 0) {
+		os_view_drop_members(&d->view, pool_id, NULL);
+		r = os_view_add_members(&d->view, pool_id, body, reterr);
+	}
+	if (r == 0)
+		r = os_driver_next_pages(d, NULL, pool_id, body, reterr);
+	json_object_put(body);
+	free(path);
+	return r;
+}
+
+/* What becomes of one action of a batch. */
+enum os_item_state {
+	OS_ITEM_LISTED, /* in the PUT: created, updated or (deletes) left out */
+	OS_ITEM_DONE,   /* nothing to send (a deleted member already gone) */
+	OS_ITEM_FAILED, /* r and diag say why */
+	OS_ITEM_ONE,    /* applied on its own, after the batch */
+};
+
+struct os_item {
+	const struct plan_action *a;
+	int *r;
+	struct diag *diag;
+	const char *address; /* creates and updates */
+	int port;
+	const char *member_id; /* updates and deletes: the member observed */
+	enum os_item_state state;
+};
+
+/* The member of pool_id an update or delete is about: by the id the plan
+ * observed and its name (a member a create took over has another name
+ * now), else by nfvsync's name (borrowed; NULL when gone). */
+static const struct os_res *
+os_item_member(const struct os_driver *d, const char *pool_id,
+               const struct plan_action *a)
+{
+	const struct os_view *v = &d->view;
+	size_t i;
+
+	for (i = 0; i < v->n; i++) {
+		const struct os_res *m = &v->res[i];
+
+		if (m->obs.kind != PLAN_MEMBER || !m->parent_id ||
+		    strcmp(m->parent_id, pool_id) != 0)
+			continue;
+		if (a->id && (!m->obs.id || strcmp(m->obs.id, a->id) != 0))
+			continue;
+		if (strcmp(m->obs.name, a->name) == 0 &&
+		    (a->id || m->obs.managed))
+			return m;
+	}
+	return NULL;
+}
+
+/*
+ * The body of an additive batch (creates and updates) from the pool's
+ * members as just read. A create lists the new member as a POST would
+ * send it; an update lists the member observed (its address and port, so
+ * Octavia matches it) with nfvsync's name and tags, everything else echoed.
+ * A create whose address and port somebody else's member already has
+ * fails, as the POST would have (-EEXIST): the batch would otherwise
+ * rename and retag that member. One of nfvsync's own members there (a pod
+ * replaced by one with the same address, whose old member this plan
+ * deletes) is taken over: Octavia updates it to the new name and tags,
+ * and the deletion of the old name then finds nothing to delete.
+ */
+static struct json_object *
+os_members_add_body(struct os_driver *d, const char *pool_id,
+                    struct os_item *items, size_t n)
+{
+	struct json_object *list = json_object_new_array();
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		struct os_item *it = &items[i];
+		const struct plan_action *a = it->a;
+		const struct os_res *m;
+		struct json_object *o;
+
+		if (it->state != OS_ITEM_LISTED)
+			continue;
+		if (a->op == PLAN_UPDATE) {
+			m = os_item_member(d, pool_id, a);
+			if (!m || !m->echo) {
+				/* Gone, or not echoable: as before, on
+				 * its own (PUT .../members/{id}). */
+				it->state = OS_ITEM_ONE;
+				continue;
+			}
+			it->address = m->address;
+			it->port = m->port;
+			o = json_tokener_parse(m->echo);
+			if (!o || !it->address) {
+				json_object_put(o);
+				it->state = OS_ITEM_ONE;
+				continue;
+			}
+			json_object_object_add(o, "name",
+			                       json_object_new_string(a->name));
+		} else {
+			for (k = 0; k < d->view.n; k++) {
+				m = &d->view.res[k];
+				if (m->obs.kind == PLAN_MEMBER &&
+				    m->parent_id &&
+				    strcmp(m->parent_id, pool_id) == 0 &&
+				    m->address &&
+				    strcmp(m->address, it->address) == 0 &&
+				    m->port == it->port && !m->obs.managed)
+					break;
+			}
+			if (k < d->view.n) {
+				it->state = OS_ITEM_FAILED;
+				*it->r = -EEXIST;
+				diag_error(it->diag, NULL,
+				           "%s: pool member %s:%d exists "
+				           "already (as '%s'); not taken over",
+				           a->name, it->address, it->port,
+				           d->view.res[k].obs.name);
+				continue;
+			}
+			o = json_object_new_object();
+			json_object_object_add(o, "name",
+			                       json_object_new_string(a->name));
+			json_object_object_add(
+			    o, "address", json_object_new_string(it->address));
+			json_object_object_add(o, "protocol_port",
+			                       json_object_new_int(it->port));
+		}
+		for (k = 0; k < i; k++) {
+			if (items[k].state == OS_ITEM_LISTED &&
+			    strcmp(items[k].address, it->address) == 0 &&
+			    items[k].port == it->port)
+				break;
+		}
+		if (k < i) {
+			json_object_put(o);
+			it->state = OS_ITEM_FAILED;
+			*it->r = -EEXIST;
+			diag_error(it->diag, NULL,
+			           "%s: pool member %s:%d is %s's too", a->name,
+			           it->address, it->port, items[k].a->name);
+			continue;
+		}
+		json_object_object_add(o, "tags",
+		                       os_tags_json(a->service, a->spec_hash));
+		json_object_array_add(list, o);
+	}
+	return list;
+}
+
+/*
+ * The body of a deleting batch: every member of the pool as just read
+ * (nfvsync's and anybody else's) but the deleted ones, each echoed with
+ * the fields it showed, so that none of them changes. NULL when a member
+ * that stays could not be echoed (fields missing or of another type):
+ * listing it without them would reset its weight, admin_state_up or
+ * backup to Octavia's defaults, and leaving it out would delete it, so
+ * the pool's deletions then go one DELETE at a time as before.
+ */
+static struct json_object *
+os_members_keep_body(struct os_driver *d, const char *pool_id,
+                     struct os_item *items, size_t n)
+{
+	struct json_object *list = json_object_new_array();
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct os_res *m;
+
+		if (items[i].state != OS_ITEM_LISTED)
+			continue;
+		m = os_item_member(d, pool_id, items[i].a);
+		if (!m || !m->obs.id) {
+			items[i].state = OS_ITEM_DONE; /* gone already */
+			*items[i].r = 0;
+			continue;
+		}
+		items[i].member_id = m->obs.id;
+	}
+	for (k = 0; k < d->view.n; k++) {
+		const struct os_res *m = &d->view.res[k];
+		struct json_object *echo;
+		bool deleted = false;
+
+		if (m->obs.kind != PLAN_MEMBER || !m->parent_id ||
+		    strcmp(m->parent_id, pool_id) != 0)
+			continue;
+		for (i = 0; i < n && !deleted; i++)
+			deleted = items[i].state == OS_ITEM_LISTED &&
+			          m->obs.id &&
+			          strcmp(items[i].member_id, m->obs.id) == 0;
+		if (deleted)
+			continue;
+		echo = m->echo ? json_tokener_parse(m->echo) : NULL;
+		if (!echo) {
+			json_object_put(list);
+			return NULL;
+		}
+		json_object_array_add(list, echo);
+	}
+	return list;
+}
+
+/*
+ * One pool's batch: every action of items is a create/update, or every
+ * one a delete. Reads the pool's members, sends one PUT .../members
+ * (additive_only for creates and updates), waits for the balancer to be
+ * ACTIVE once, and reads the members again so that later actions find
+ * the new ones. A 409 while the balancer is PENDING_* is waited out and
+ * the batch built again from a fresh read (somebody may have changed the
+ * pool meanwhile).
+ */
+static void
+os_members_batch(struct os_driver *d, const char *pool_id,
+                 struct os_item *items, size_t n)
+{
+	bool deleting = items[0].a->op == PLAN_DELETE;
+	const struct os_res *pool = os_view_find_id(&d->view, pool_id);
+	const char *lb_id = pool ? pool->parent_id : NULL;
+	char *path = xasprintf("/v2/lbaas/pools/%s/members%s", pool_id,
+	                       deleting ? "" : "?additive_only=true");
+	struct diag err;
+	size_t i, listed = 0;
+	int attempt, r = 0;
+
+	diag_init(&err);
+	for (attempt = 0; attempt < 5; attempt++) {
+		struct json_object *list, *body;
+
+		diag_done(&err);
+		diag_init(&err);
+		for (i = 0; i < n; i++) {
+			if (items[i].state != OS_ITEM_FAILED &&
+			    items[i].state != OS_ITEM_ONE)
+				items[i].state = OS_ITEM_LISTED;
+		}
+		r = os_driver_read_members(d, pool_id, &err);
+		if (r < 0)
+			break;
+		list = deleting ? os_members_keep_body(d, pool_id, items, n)
+		                : os_members_add_body(d, pool_id, items, n);
+		if (!list) {
+			for (i = 0; i < n; i++) {
+				if (items[i].state == OS_ITEM_LISTED)
+					items[i].state = OS_ITEM_ONE;
+			}
+		}
+		for (i = 0, listed = 0; i < n; i++)
+			listed += items[i].state == OS_ITEM_LISTED;
+		if (!listed) {
+			json_object_put(list);
+			break;
+		}
+		body = json_object_new_object();
+		json_object_object_add(body, "members", list);
+		r = os_call(d, "load-balancer", "PUT", path, body, NULL, &err);
+		json_object_put(body);
+		if (r != -EEXIST || !lb_id || attempt == 4)
+			break;
+		/* PENDING_*: wait for ACTIVE, then read and send again. */
+		diag_done(&err);
+		diag_init(&err);
+		r = os_driver_wait_lb(d, lb_id, &err);
+		if (r < 0)
+			break;
+	}
+	if (r == 0 && listed)
+		r = os_driver_wait_lb(d, lb_id, &err);
+	if (r == 0 && listed && !deleting)
+		r = os_driver_read_members(d, pool_id, &err);
+	for (i = 0; i < n; i++) {
+		struct os_item *it = &items[i];
+
+		if (it->state != OS_ITEM_LISTED)
+			continue;
+		if (r < 0) {
+			*it->r = r;
+			os_diag_copy(it->diag, &err);
+		} else if (deleting) {
+			os_view_drop_members(&d->view, pool_id, it->member_id);
+			*it->r = 0;
+		} else if (!os_view_find(&d->view, PLAN_MEMBER, it->a->name)) {
+			*it->r = -EPROTO;
+			diag_error(it->diag, NULL,
+			           "PUT %s -> 202, but %s is not in the pool "
+			           "afterwards",
+			           path, it->a->name);
+		} else {
+			*it->r = 0;
+		}
+	}
+	/* Not batchable (see above): one request each, as before. */
+	for (i = 0; i < n; i++) {
+		if (items[i].state == OS_ITEM_ONE)
+			*items[i].r =
+			    os_octavia_apply(d, items[i].a, items[i].diag);
+	}
+	diag_done(&err);
+	free(path);
+}
+
+int
+os_driver_apply_members(struct os_driver *d,
+                        const struct plan_action *const *actions, size_t n,
+                        int *results, struct diag *diags)
+{
+	struct os_item *items = xcalloc(n + 1, sizeof(*items));
+	bool *grouped = xcalloc(n + 1, sizeof(*grouped));
+	const char **pools = xcalloc(n + 1, sizeof(*pools));
+	size_t i, j, ni;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		const struct plan_action *a = actions[i];
+
+		results[i] = 0;
+		if (a->kind != PLAN_MEMBER ||
+		    (a->op != PLAN_CREATE && a->op != PLAN_UPDATE &&
+		     a->op != PLAN_DELETE)) {
+			results[i] = os_driver_apply(d, a, &diags[i]);
+			grouped[i] = true;
+			continue;
+		}
+		pools[i] = os_member_pool_id(d, a);
+		if (a->op == PLAN_DELETE) {
+			/* Not in the view: gone already (as a 404 was). */
+			grouped[i] = !pools[i];
+			continue;
+		}
+		/* As os_octavia_body: an address first, then a pool. */
+		items[i].address = os_member_address(d, a);
+		if (!items[i].address) {
+			diag_error(&diags[i], NULL,
+			           "%s: the member's address is not known yet "
+			           "(it runs on VIM %s)",
+			           a->name, os_attr(a, "runs_on"));
+			results[i] = -EAGAIN;
+			grouped[i] = true;
+		} else if (!pools[i]) {
+			diag_error(&diags[i], NULL,
+			           "%s: its pool is not on VIM %s yet", a->name,
+			           d->vim);
+			results[i] = -ENOENT;
+			grouped[i] = true;
+		}
+		items[i].port = (int)os_attr_int(a, "port", 80);
+	}
+	/* One batch per pool, deletions apart from the rest. */
+	for (i = 0; i < n; i++) {
+		struct os_item *batch;
+		const char *pool_id = pools[i];
+		bool deleting = actions[i]->op == PLAN_DELETE;
+
+		if (grouped[i])
+			continue;
+		batch = xcalloc(n - i, sizeof(*batch));
+		for (j = i, ni = 0; j < n; j++) {
+			if (grouped[j] || strcmp(pools[j], pool_id) != 0 ||
+			    (actions[j]->op == PLAN_DELETE) != deleting)
+				continue;
+			grouped[j] = true;
+			batch[ni] = items[j];
+			batch[ni].a = actions[j];
+			batch[ni].r = &results[j];
+			batch[ni].diag = &diags[j];
+			batch[ni].state = OS_ITEM_LISTED;
+			ni++;
+		}
+		os_members_batch(d, pool_id, batch, ni);
+		free(batch);
+	}
+	for (i = 0; i < n && ret == 0; i++)
+		ret = results[i] < 0 ? results[i] : 0;
+	free(items);
+	free(grouped);
+	free(pools);
+	return ret;
+}

@@ -269,6 +269,69 @@ os_view_time(const char *s)
 	return (long long)timegm(&tm);
 }
 
+/* Copies o[key] into echo when it is of type t (null and absent: left
+ * out, so Octavia keeps its own value or default); false when it is
+ * present with another type. */
+static bool
+os_echo_field(struct json_object *echo, struct json_object *o, const char *key,
+              json_type t)
+{
+	struct json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f) || !f)
+		return true;
+	if (!json_object_is_type(f, t))
+		return false;
+	json_object_object_add(echo, key, json_object_get(f));
+	return true;
+}
+
+/*
+ * The member as a batch update lists it to change nothing about it, as
+ * JSON text (caller frees), or NULL. Octavia's MemberPOST renders the
+ * defaults weight 1, admin_state_up true and backup false for what a
+ * listed member leaves out, so those must be echoed when shown; without
+ * address, protocol_port, weight or admin_state_up the member is not
+ * echoed at all (apply then leaves batching alone for its pool).
+ */
+static char *
+os_member_echo(struct json_object *m)
+{
+	static const struct {
+		const char *key;
+		json_type type;
+		bool required;
+	} fields[] = {
+	    {"name", json_type_string, false},
+	    {"address", json_type_string, true},
+	    {"protocol_port", json_type_int, true},
+	    {"weight", json_type_int, true},
+	    {"backup", json_type_boolean, false},
+	    {"admin_state_up", json_type_boolean, true},
+	    {"subnet_id", json_type_string, false},
+	    {"monitor_address", json_type_string, false},
+	    {"monitor_port", json_type_int, false},
+	    {"tags", json_type_array, false},
+	};
+	struct json_object *echo = json_object_new_object(), *f;
+	char *text = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		if (fields[i].required &&
+		    (!json_object_object_get_ex(m, fields[i].key, &f) ||
+		     !json_object_is_type(f, fields[i].type)))
+			goto out;
+		if (!os_echo_field(echo, m, fields[i].key, fields[i].type))
+			goto out;
+	}
+	text = xstrdup(
+	    json_object_to_json_string_ext(echo, JSON_C_TO_STRING_PLAIN));
+out:
+	json_object_put(echo);
+	return text;
+}
+
 int
 os_view_add_members(struct os_view *v, const char *pool_id,
                     struct json_object *body, struct diag *reterr)
@@ -279,8 +342,10 @@ os_view_add_members(struct os_view *v, const char *pool_id,
 	if (!list)
 		return os_view_bad("members", reterr);
 	for (i = 0; i < json_object_array_length(list); i++) {
-		struct json_object *m = json_object_array_get_idx(list, i);
+		struct json_object *m = json_object_array_get_idx(list, i), *f;
 		struct os_res *r = os_view_new_res(v, PLAN_MEMBER, m);
+		char *echo;
+		int port;
 
 		r->obs.status =
 		    os_view_str(v, os_json_str(m, "provisioning_status"));
@@ -291,8 +356,33 @@ os_view_add_members(struct os_view *v, const char *pool_id,
 		r->obs.health = r->operating_status;
 		r->obs.health_since =
 		    os_view_time(os_json_str(m, "updated_at"));
+		port = json_object_object_get_ex(m, "protocol_port", &f) &&
+		               json_object_is_type(f, json_type_int)
+		           ? json_object_get_int(f)
+		           : 0;
+		r->port = port;
+		echo = os_member_echo(m);
+		r->echo = os_view_str(v, echo);
+		free(echo);
 	}
 	return 0;
+}
+
+void
+os_view_drop_members(struct os_view *v, const char *pool_id, const char *id)
+{
+	size_t i, kept = 0;
+
+	for (i = 0; i < v->n; i++) {
+		const struct os_res *r = &v->res[i];
+		bool drop = r->obs.kind == PLAN_MEMBER && r->parent_id &&
+		            pool_id && strcmp(r->parent_id, pool_id) == 0 &&
+		            (!id || (r->obs.id && strcmp(r->obs.id, id) == 0));
+
+		if (!drop)
+			v->res[kept++] = *r;
+	}
+	v->n = kept;
 }
 
 int
@@ -477,6 +567,7 @@ os_view_copy(struct os_view *dst, const struct os_view *src)
 		r->parent_id = os_view_str(dst, s->parent_id);
 		r->network_id = os_view_str(dst, s->network_id);
 		r->operating_status = os_view_str(dst, s->operating_status);
+		r->echo = os_view_str(dst, s->echo);
 	}
 	dst->networks = os_view_copy_named(dst, src->networks, src->nnetworks);
 	dst->nnetworks = src->nnetworks;

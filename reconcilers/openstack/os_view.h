@@ -33,6 +33,15 @@ struct os_res {
 	                          health monitor: pool; port: device (server) */
 	const char *network_id;
 	const char *operating_status; /* Octavia objects */
+	/* Pool members (nfvsync's and anybody else's): protocol_port, and
+	 * the member as a batch update must list it to leave it exactly as
+	 * it is — JSON text of the MemberPOST fields it showed (name,
+	 * address, protocol_port, weight, backup, admin_state_up, subnet_id,
+	 * monitor_address, monitor_port, tags). NULL when the list did not
+	 * show address, protocol_port, weight and admin_state_up: such a
+	 * member cannot be echoed safely. */
+	int port;
+	const char *echo;
 };
 
 struct os_named {
@@ -75,6 +84,11 @@ int os_view_add_members(struct os_view *v, const char *pool_id,
                         struct json_object *body, struct diag *reterr);
 int os_view_add_named(struct os_view *v, const char *collection,
                       struct json_object *body, struct diag *reterr);
+/* Forgets the members of one pool (before reading them again), or only
+ * the one whose id is given (id non-NULL). Pointers to other resources
+ * stay valid only until the next add. */
+void os_view_drop_members(struct os_view *v, const char *pool_id,
+                          const char *id);
 
 /* Lookups; borrowed, NULL when absent. */
 const struct os_res *os_view_find(const struct os_view *v, enum plan_kind kind,

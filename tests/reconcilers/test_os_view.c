@@ -223,6 +223,45 @@ test_os_view_finds_networks_and_the_subnet_holding_an_address(void **state)
 	diag_done(&d);
 }
 
+/* What a batch update must list to leave a member as it is: the captured
+ * member's MemberPOST fields (nulls left out), or nothing when its weight
+ * is not shown (Octavia would reset it to 1). */
+static void
+test_os_view_keeps_a_members_fields_for_a_batch_echo(void **state)
+{
+	struct json_object *list =
+	    as_list("24-member-create.json", "member", "members");
+	struct json_object *echo, *arr, *m;
+	struct os_view v;
+	struct diag d;
+
+	os_view_init(&v, "site1");
+	diag_init(&d);
+	assert_int_equal(os_view_add_members(&v, "pool-1", list, &d), 0);
+	assert_int_equal(v.res[0].port, 80);
+	assert_non_null(v.res[0].echo);
+	echo = json_tokener_parse(v.res[0].echo);
+	assert_string_equal(
+	    json_object_to_json_string_ext(echo, JSON_C_TO_STRING_PLAIN),
+	    "{\"name\":\"\",\"address\":\"10.10.0.30\",\"protocol_port\":80,"
+	    "\"weight\":1,\"backup\":false,\"admin_state_up\":true,"
+	    "\"subnet_id\":\"9ad534a2-448c-4575-b3f2-a0fff49f065d\","
+	    "\"tags\":[]}");
+	json_object_put(echo);
+	assert_true(json_object_object_get_ex(list, "members", &arr));
+	m = json_object_array_get_idx(arr, 0);
+	json_object_object_del(m, "weight");
+	assert_int_equal(os_view_add_members(&v, "pool-2", list, &d), 0);
+	assert_null(v.res[1].echo);
+	/* Dropping one pool's members leaves the other's. */
+	os_view_drop_members(&v, "pool-1", NULL);
+	assert_int_equal(v.n, 1);
+	assert_string_equal(v.res[0].parent_id, "pool-2");
+	json_object_put(list);
+	os_view_done(&v);
+	diag_done(&d);
+}
+
 static void
 test_os_view_rejects_an_answer_without_the_list(void **state)
 {
@@ -274,6 +313,8 @@ main(void)
 	        test_os_view_reads_a_load_balancer_and_its_members),
 	    cmocka_unit_test(
 	        test_os_view_finds_networks_and_the_subnet_holding_an_address),
+	    cmocka_unit_test(
+	        test_os_view_keeps_a_members_fields_for_a_batch_echo),
 	    cmocka_unit_test(test_os_view_rejects_an_answer_without_the_list),
 	    cmocka_unit_test(
 	        test_os_view_takes_a_balancer_whose_amphora_died_for_one_in_error),

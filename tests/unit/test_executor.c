@@ -194,6 +194,126 @@ test_executor_in_parallel_runs_stage_after_stage(void **state)
 	}
 }
 
+/* Pool members of one VIM and stage go to the VIM together (one batch
+ * call; here, on a VIM without a driver, every one is started before any
+ * ends), a second pool in a batch of its own; the gate still hears of
+ * each action once. With --parallelism 1 too. */
+static void
+test_executor_takes_a_pools_members_together(void **state)
+{
+	static struct plan_attr pool_a[] = {{"pool", "a", false}};
+	static struct plan_attr pool_b[] = {{"pool", "b", false}};
+	static struct plan_action members[4] = {
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "a1",
+	     .attrs = pool_a,
+	     .nattrs = 1,
+	     .instance = -1},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "b1",
+	     .attrs = pool_b,
+	     .nattrs = 1,
+	     .instance = -1},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "a2",
+	     .attrs = pool_a,
+	     .nattrs = 1,
+	     .instance = -1},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "a3",
+	     .attrs = pool_a,
+	     .nattrs = 1,
+	     .instance = -1},
+	};
+	unsigned parallelism[] = {1, 4};
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < 2; k++) {
+		struct recorder rec = {0};
+		struct executor_stats st = {0};
+		struct plan p = {.actions = members, .n = 4};
+		struct vim_set vims = {0};
+		struct executor_opts o = {.gate = recorder_gate,
+		                          .on_event = recorder_event,
+		                          .payload = &rec,
+		                          .parallelism = parallelism[k]};
+		const char *first_end;
+
+		assert_int_equal(executor_run(&vims, &p, &o, &st), -EIO);
+		assert_int_equal(st.skipped, 4);
+		assert_int_equal(rec.gate_calls, 4);
+		if (parallelism[k] == 1) {
+			/* In the plan's order, pool a's batch first. */
+			assert_string_equal(rec.log,
+			                    "start:a1 start:a2 start:a3 "
+			                    "skipped:a1 skipped:a2 skipped:a3 "
+			                    "start:b1 skipped:b1");
+			continue;
+		}
+		/* Side by side: b1 may come in between, but pool a's three
+		 * start together, before any of them ends. */
+		first_end = strstr(rec.log, "skipped:a");
+		assert_non_null(first_end);
+		assert_non_null(strstr(rec.log, "start:a1 start:a2 start:a3"));
+		assert_true(strstr(rec.log, "start:a3") < first_end);
+		assert_non_null(strstr(rec.log, "skipped:b1"));
+	}
+}
+
+/* One by one, a member whose server comes later in the plan waits for
+ * it instead of joining the pool's batch. */
+static void
+test_executor_serial_batch_leaves_a_member_waiting_for_its_server(void **state)
+{
+	static struct plan_attr pool[] = {{"pool", "a", false}};
+	static struct plan_action acts[3] = {
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "m0",
+	     .vnf = "web",
+	     .vdu = "VDU1",
+	     .instance = 0,
+	     .attrs = pool,
+	     .nattrs = 1},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_SERVER,
+	     .vim = "site9",
+	     .name = "s1",
+	     .vnf = "web",
+	     .vdu = "VDU1",
+	     .instance = 1},
+	    {.op = PLAN_CREATE,
+	     .kind = PLAN_MEMBER,
+	     .vim = "site9",
+	     .name = "m1",
+	     .vnf = "web",
+	     .vdu = "VDU1",
+	     .instance = 1,
+	     .attrs = pool,
+	     .nattrs = 1},
+	};
+	struct recorder rec = {0};
+	struct executor_stats st = {0};
+	struct plan p = {.actions = acts, .n = 3};
+	struct vim_set vims = {0};
+	struct executor_opts o = {.on_event = recorder_event, .payload = &rec};
+
+	(void)state;
+	assert_int_equal(executor_run(&vims, &p, &o, &st), -EIO);
+	assert_string_equal(rec.log, "start:m0 skipped:m0 start:s1 "
+	                             "skipped:s1 start:m1 skipped:m1");
+}
+
 int
 main(void)
 {
@@ -205,6 +325,9 @@ main(void)
 	        test_executor_stop_before_the_first_action_does_nothing),
 	    cmocka_unit_test(test_executor_empty_plan_succeeds),
 	    cmocka_unit_test(test_executor_in_parallel_runs_stage_after_stage),
+	    cmocka_unit_test(test_executor_takes_a_pools_members_together),
+	    cmocka_unit_test(
+	        test_executor_serial_batch_leaves_a_member_waiting_for_its_server),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

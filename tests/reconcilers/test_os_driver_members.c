@@ -1,0 +1,670 @@
+/*
+ * The OpenStack driver's batched pool member changes against the scripted
+ * fake server (Keystone from the lab's captured token, its catalog pointed
+ * at the fake server; Octavia answers shaped like the lab's captures): one
+ * PUT /v2/lbaas/pools/{id}/members per pool, additive for creates, the full
+ * list of what stays for deletes with somebody else's member echoed
+ * unchanged, a member without an address left out, and a failed batch
+ * failing each of its actions. What the driver sent is read back from the
+ * fake server's record; nothing here waits on a clock.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fake_server.h"
+#include "os_driver.h"
+
+#define LB "/p9876/v2/lbaas"
+#define POOL_ID "5b1f3c35-0a60-4d0e-9a7e-6f1b2a3c4d5e"
+#define LB_ID "6122f629-3c81-4c36-8fe4-560aa58153b5"
+#define MEMBERS LB "/pools/" POOL_ID "/members"
+#define SUBNET "9ad534a2-448c-4575-b3f2-a0fff49f065d"
+
+/* Our tags, as os_tags_json makes them for service t, spec abc. */
+#define OURS "[\"nfvsync\", \"nfvsync.ns=t\", \"nfvsync.spec=abc\"]"
+
+/* nfvsync's two members and one added by hand (weight 7, disabled, a
+ * backup with its own monitor port and tag), as Octavia lists them. */
+static const char members_before[] =
+    "{\"members\": ["
+    "{\"id\": \"m0-id\", \"name\": \"t-lb-pool-web-VDU1-0\","
+    " \"address\": \"10.10.0.12\", \"protocol_port\": 80, \"weight\": 1,"
+    " \"backup\": false, \"admin_state_up\": true,"
+    " \"subnet_id\": null, \"monitor_address\": null,"
+    " \"monitor_port\": null, \"provisioning_status\": \"ACTIVE\","
+    " \"operating_status\": \"ONLINE\", \"tags\": " OURS "},"
+    "{\"id\": \"m1-id\", \"name\": \"t-lb-pool-web-VDU1-1\","
+    " \"address\": \"10.10.0.13\", \"protocol_port\": 80, \"weight\": 1,"
+    " \"backup\": false, \"admin_state_up\": true,"
+    " \"subnet_id\": null, \"monitor_address\": null,"
+    " \"monitor_port\": null, \"provisioning_status\": \"ACTIVE\","
+    " \"operating_status\": \"ONLINE\", \"tags\": " OURS "},"
+    "{\"id\": \"hand-id\", \"name\": \"by-hand\","
+    " \"address\": \"10.10.0.99\", \"protocol_port\": 8080, \"weight\": 7,"
+    " \"backup\": true, \"admin_state_up\": false,"
+    " \"subnet_id\": \"" SUBNET "\", \"monitor_address\": null,"
+    " \"monitor_port\": 9000, \"provisioning_status\": \"ACTIVE\","
+    " \"operating_status\": \"OFFLINE\", \"tags\": [\"ops\"],"
+    " \"project_id\": \"d59ec5e08a424c7eb9286316e69e0b32\","
+    " \"created_at\": \"2026-11-24T19:09:36\", \"updated_at\": null}"
+    "]}";
+
+/* The pool after a batch added VDU1-2 (10.10.0.14) and VDU1-3. */
+static const char members_after_create[] =
+    "{\"members\": ["
+    "{\"id\": \"m0-id\", \"name\": \"t-lb-pool-web-VDU1-0\","
+    " \"address\": \"10.10.0.12\", \"protocol_port\": 80, \"weight\": 1,"
+    " \"backup\": false, \"admin_state_up\": true, \"tags\": " OURS "},"
+    "{\"id\": \"m3-id\", \"name\": \"t-lb-pool-web-VDU1-3\","
+    " \"address\": \"10.10.0.15\", \"protocol_port\": 80, \"weight\": 1,"
+    " \"backup\": false, \"admin_state_up\": true, \"tags\": " OURS "},"
+    "{\"id\": \"m2-id\", \"name\": \"t-lb-pool-web-VDU1-2\","
+    " \"address\": \"10.10.0.14\", \"protocol_port\": 80, \"weight\": 1,"
+    " \"backup\": false, \"admin_state_up\": true, \"tags\": " OURS "}"
+    "]}";
+
+struct fixture {
+	struct fake_server *fs;
+	struct os_driver *d;
+	char auth_url[128];
+};
+
+static void
+reply(struct fixture *f, const char *method, const char *path, int status,
+      const char *body, unsigned times)
+{
+	struct fake_reply r = {method, path, status, NULL, body, times};
+
+	fake_server_add(f->fs, &r);
+}
+
+/* Keystone: the lab's captured token, its catalog on the fake server
+ * (http://127.0.0.1:9876 becomes <fake>/p9876) and its expiry moved past
+ * this test's run. */
+static void
+script_keystone(struct fixture *f)
+{
+	char *body = fake_read_file(TEST_DATA_DIR "/01-token-response.json");
+	char prefix[128], *moved, *pointed;
+	struct fake_reply r = {"POST", "/identity/v3/auth/tokens",
+	                       201,    "X-Subject-Token: lab-token",
+	                       NULL,   0};
+
+	snprintf(prefix, sizeof(prefix), "%s/p", fake_server_url(f->fs));
+	pointed = fake_replace(body, "http://127.0.0.1:", prefix);
+	moved =
+	    fake_replace(pointed, "2026-11-25T19:09:30", "2099-01-01T00:00:00");
+	r.body = moved;
+	fake_server_add(f->fs, &r);
+	free(body);
+	free(pointed);
+	free(moved);
+}
+
+/* The lists observe reads: one balancer and its pool of nfvsync's, the
+ * pool's members as members_before. */
+static void
+script_observed(struct fixture *f)
+{
+	reply(f, "GET", "/p8774/v2.1/servers/detail", 200, "{\"servers\": []}",
+	      0);
+	reply(f, "GET", "/p9696/v2.0/ports", 200, "{\"ports\": []}", 0);
+	reply(f, "GET", LB "/loadbalancers", 200,
+	      "{\"loadbalancers\": [{\"id\": \"" LB_ID "\", \"name\": \"t-lb\","
+	      " \"provisioning_status\": \"ACTIVE\","
+	      " \"operating_status\": \"ONLINE\", \"tags\": " OURS "}]}",
+	      0);
+	reply(f, "GET", LB "/listeners", 200, "{\"listeners\": []}", 0);
+	reply(f, "GET", LB "/pools", 200,
+	      "{\"pools\": [{\"id\": \"" POOL_ID "\", \"name\": \"t-lb-pool\","
+	      " \"loadbalancers\": [{\"id\": \"" LB_ID "\"}],"
+	      " \"provisioning_status\": \"ACTIVE\", \"tags\": " OURS "}]}",
+	      0);
+	reply(f, "GET", LB "/healthmonitors", 200, "{\"healthmonitors\": []}",
+	      0);
+	reply(f, "GET", LB "/l7policies", 200, "{\"l7policies\": []}", 0);
+	reply(f, "GET", "/p9696/v2.0/networks", 200, "{\"networks\": []}", 0);
+	reply(f, "GET", "/p9696/v2.0/subnets", 200, "{\"subnets\": []}", 0);
+	reply(f, "GET", "/p9292/v2/images", 200, "{\"images\": []}", 0);
+	reply(f, "GET", "/p8774/v2.1/flavors", 200, "{\"flavors\": []}", 0);
+	reply(f, "GET", LB "/loadbalancers/" LB_ID, 200,
+	      "{\"loadbalancer\": {\"id\": \"" LB_ID "\","
+	      " \"provisioning_status\": \"ACTIVE\"}}",
+	      0);
+}
+
+static int
+setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct os_config cfg = {0};
+	struct diag d;
+
+	f->fs = fake_server_start();
+	snprintf(f->auth_url, sizeof(f->auth_url), "%s/identity/v3",
+	         fake_server_url(f->fs));
+	cfg.name = "site1";
+	cfg.auth_type = OS_AUTH_PASSWORD;
+	cfg.auth_url = f->auth_url;
+	cfg.username = "admin";
+	cfg.password = "lab-s3cret";
+	cfg.user_domain_name = "Default";
+	cfg.project_name = "admin";
+	cfg.project_domain_name = "Default";
+	cfg.interface = "public";
+	cfg.verify = true;
+	diag_init(&d);
+	assert_int_equal(os_driver_new("site1", &cfg, NULL, &f->d, &d), 0);
+	diag_done(&d);
+	script_keystone(f);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	os_driver_free(f->d);
+	fake_server_stop(f->fs);
+	free(f);
+	return 0;
+}
+
+static void
+observe(struct fixture *f)
+{
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(os_driver_observe(f->d, &d), 0);
+	diag_done(&d);
+}
+
+static void
+attr(struct plan_action *a, const char *key, const char *value)
+{
+	a->attrs = realloc(a->attrs, (a->nattrs + 1) * sizeof(*a->attrs));
+	a->attrs[a->nattrs].key = key;
+	a->attrs[a->nattrs].value = (char *)value;
+	a->attrs[a->nattrs].display_only = false;
+	a->nattrs++;
+}
+
+/* A member create as the planner makes one (address NULL: a VM's
+ * address that only the view can tell). */
+static void
+member_create(struct plan_action *a, int instance, const char *address)
+{
+	static char names[8][32];
+
+	memset(a, 0, sizeof(*a));
+	a->op = PLAN_CREATE;
+	a->kind = PLAN_MEMBER;
+	a->service = "t";
+	a->vim = "site1";
+	a->vnf = "web";
+	a->vdu = "VDU1";
+	a->instance = instance;
+	snprintf(names[instance], sizeof(names[instance]),
+	         "t-lb-pool-web-VDU1-%d", instance);
+	a->name = names[instance];
+	strcpy(a->spec_hash, "abc");
+	attr(a, "pool", "t-lb-pool");
+	if (address)
+		attr(a, "address", address);
+	attr(a, "port", "80");
+	attr(a, "runs_on", "site1");
+}
+
+/* A member delete as the planner prunes one: name and id only. */
+static void
+member_delete(struct plan_action *a, const char *name, const char *id)
+{
+	memset(a, 0, sizeof(*a));
+	a->op = PLAN_DELETE;
+	a->kind = PLAN_MEMBER;
+	a->service = "t";
+	a->vim = "site1";
+	a->name = (char *)name;
+	a->id = id;
+	a->instance = -1;
+}
+
+/* The members list of the only PUT to the pool's members (asserts there
+ * is exactly one); *query gets its query string. Caller puts. */
+static struct json_object *
+the_put(struct fixture *f, const char **query)
+{
+	size_t i, n = 0;
+	struct json_object *body = NULL, *list;
+
+	assert_int_equal(fake_server_count(f->fs, "PUT", MEMBERS), 1);
+	for (i = 0; fake_server_request(f->fs, i); i++) {
+		const struct fake_request *r = fake_server_request(f->fs, i);
+
+		if (strcmp(r->method, "PUT") != 0 ||
+		    strcmp(r->path, MEMBERS) != 0)
+			continue;
+		n++;
+		*query = r->query;
+		body = json_tokener_parse(r->body);
+	}
+	assert_int_equal(n, 1);
+	assert_non_null(body);
+	assert_true(json_object_object_get_ex(body, "members", &list));
+	json_object_get(list);
+	json_object_put(body);
+	return list;
+}
+
+/* The listed member with this address, or NULL. */
+static struct json_object *
+listed(struct json_object *list, const char *address)
+{
+	size_t i;
+
+	for (i = 0; i < json_object_array_length(list); i++) {
+		struct json_object *m = json_object_array_get_idx(list, i), *a;
+
+		if (json_object_object_get_ex(m, "address", &a) &&
+		    strcmp(json_object_get_string(a), address) == 0)
+			return m;
+	}
+	return NULL;
+}
+
+static const char *
+field(struct json_object *m, const char *key)
+{
+	struct json_object *v;
+
+	assert_true(json_object_object_get_ex(m, key, &v));
+	return json_object_to_json_string_ext(v, JSON_C_TO_STRING_PLAIN);
+}
+
+static bool
+has(struct json_object *m, const char *key)
+{
+	return json_object_object_get_ex(m, key, NULL);
+}
+
+static void
+test_os_driver_members_creates_go_in_one_additive_put(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a[2];
+	const struct plan_action *acts[2] = {&a[0], &a[1]};
+	struct json_object *list, *m;
+	struct diag diags[2];
+	int results[2];
+	const char *query = NULL;
+
+	script_observed(f);
+	/* observe and the read before the batch; the read after it shows
+	 * the new member. */
+	reply(f, "GET", MEMBERS, 200, members_before, 2);
+	reply(f, "GET", MEMBERS, 200, members_after_create, 0);
+	reply(f, "PUT", MEMBERS, 202, NULL, 0);
+	observe(f);
+	member_create(&a[0], 2, "10.10.0.14");
+	member_create(&a[1], 3, "10.10.0.15");
+	diag_init(&diags[0]);
+	diag_init(&diags[1]);
+	assert_int_equal(os_driver_apply_members(f->d, acts, 2, results, diags),
+	                 0);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 0);
+
+	list = the_put(f, &query);
+	assert_string_equal(query, "additive_only=true");
+	/* Only the new members: the others are not touched. */
+	assert_int_equal(json_object_array_length(list), 2);
+	m = listed(list, "10.10.0.14");
+	assert_non_null(m);
+	assert_string_equal(field(m, "name"), "\"t-lb-pool-web-VDU1-2\"");
+	assert_string_equal(field(m, "protocol_port"), "80");
+	assert_string_equal(field(m, "tags"), "[\"nfvsync\",\"nfvsync.ns=t\","
+	                                      "\"nfvsync.spec=abc\"]");
+	/* What a POST sent, nothing more (no weight: Octavia's default). */
+	assert_false(has(m, "weight"));
+	assert_false(has(m, "id"));
+	assert_non_null(listed(list, "10.10.0.15"));
+	json_object_put(list);
+	assert_int_equal(fake_server_count(f->fs, "POST", MEMBERS), 0);
+	/* One wait for the balancer; the new member's id is known. */
+	assert_int_equal(
+	    fake_server_count(f->fs, "GET", LB "/loadbalancers/" LB_ID), 1);
+	assert_string_equal(os_view_find(os_driver_view(f->d), PLAN_MEMBER,
+	                                 "t-lb-pool-web-VDU1-2")
+	                        ->obs.id,
+	                    "m2-id");
+	free(a[0].attrs);
+	free(a[1].attrs);
+	diag_done(&diags[0]);
+	diag_done(&diags[1]);
+}
+
+/* An update goes in the same PUT: the member as observed (Octavia matches
+ * it by address and port), with nfvsync's name and new tags. */
+static void
+test_os_driver_members_update_echoes_the_member_with_new_tags(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a;
+	const struct plan_action *acts[1] = {&a};
+	struct json_object *list, *m;
+	struct diag diag;
+	int result;
+	const char *query = NULL;
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 0);
+	reply(f, "PUT", MEMBERS, 202, NULL, 0);
+	observe(f);
+	member_create(&a, 0, "10.10.0.12");
+	a.op = PLAN_UPDATE;
+	a.id = "m0-id";
+	strcpy(a.spec_hash, "def");
+	diag_init(&diag);
+	assert_int_equal(os_driver_apply_members(f->d, acts, 1, &result, &diag),
+	                 0);
+	list = the_put(f, &query);
+	assert_string_equal(query, "additive_only=true");
+	assert_int_equal(json_object_array_length(list), 1);
+	m = listed(list, "10.10.0.12");
+	assert_non_null(m);
+	assert_string_equal(field(m, "protocol_port"), "80");
+	assert_string_equal(field(m, "weight"), "1");
+	assert_string_equal(field(m, "tags"), "[\"nfvsync\",\"nfvsync.ns=t\","
+	                                      "\"nfvsync.spec=def\"]");
+	json_object_put(list);
+	free(a.attrs);
+	diag_done(&diag);
+}
+
+static void
+test_os_driver_members_deletes_list_what_stays_echoed(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a[2];
+	const struct plan_action *acts[2] = {&a[0], &a[1]};
+	struct json_object *list, *hand, *m0;
+	struct diag diags[2];
+	int results[2];
+	const char *query = NULL;
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 0);
+	reply(f, "PUT", MEMBERS, 202, NULL, 0);
+	observe(f);
+	member_delete(&a[0], "t-lb-pool-web-VDU1-1", "m1-id");
+	/* Gone since the plan: done, and not in the way. */
+	member_delete(&a[1], "t-lb-pool-web-VDU1-7", "m7-id");
+	diag_init(&diags[0]);
+	diag_init(&diags[1]);
+	assert_int_equal(os_driver_apply_members(f->d, acts, 2, results, diags),
+	                 0);
+	assert_int_equal(results[0], 0);
+	assert_int_equal(results[1], 0);
+
+	list = the_put(f, &query);
+	assert_string_equal(query, "");
+	/* Everything but the deleted member, ours and the hand-made one. */
+	assert_int_equal(json_object_array_length(list), 2);
+	assert_null(listed(list, "10.10.0.13"));
+	m0 = listed(list, "10.10.0.12");
+	assert_non_null(m0);
+	assert_string_equal(field(m0, "name"), "\"t-lb-pool-web-VDU1-0\"");
+	assert_false(has(m0, "subnet_id")); /* null: left to Octavia */
+	hand = listed(list, "10.10.0.99");
+	assert_non_null(hand);
+	/* Echoed as observed, so that Octavia's MemberPOST defaults (weight
+	 * 1, admin_state_up true, backup false) do not reset it. */
+	assert_string_equal(field(hand, "name"), "\"by-hand\"");
+	assert_string_equal(field(hand, "protocol_port"), "8080");
+	assert_string_equal(field(hand, "weight"), "7");
+	assert_string_equal(field(hand, "admin_state_up"), "false");
+	assert_string_equal(field(hand, "backup"), "true");
+	assert_string_equal(field(hand, "subnet_id"), "\"" SUBNET "\"");
+	assert_string_equal(field(hand, "monitor_port"), "9000");
+	assert_string_equal(field(hand, "tags"), "[\"ops\"]");
+	assert_false(has(hand, "monitor_address"));
+	/* Only MemberPOST fields: Octavia rejects anything else. */
+	assert_false(has(hand, "id"));
+	assert_false(has(hand, "provisioning_status"));
+	assert_false(has(hand, "project_id"));
+	json_object_put(list);
+	assert_int_equal(fake_server_count(f->fs, "DELETE", NULL), 0);
+	/* The deleted member left the view. */
+	assert_null(os_view_find(os_driver_view(f->d), PLAN_MEMBER,
+	                         "t-lb-pool-web-VDU1-1"));
+	diag_done(&diags[0]);
+	diag_done(&diags[1]);
+}
+
+static void
+test_os_driver_members_without_an_address_is_left_out(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a[2];
+	const struct plan_action *acts[2] = {&a[0], &a[1]};
+	struct json_object *list;
+	struct diag diags[2];
+	int results[2];
+	const char *query = NULL;
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 2);
+	reply(f, "GET", MEMBERS, 200, members_after_create, 0);
+	reply(f, "PUT", MEMBERS, 202, NULL, 0);
+	observe(f);
+	/* Its server (t-web-VDU1-4) is not on the VIM: no address. */
+	member_create(&a[0], 4, NULL);
+	member_create(&a[1], 2, "10.10.0.14");
+	diag_init(&diags[0]);
+	diag_init(&diags[1]);
+	os_driver_apply_members(f->d, acts, 2, results, diags);
+	assert_int_equal(results[0], -EAGAIN);
+	assert_non_null(strstr(diags[0].entries[0].message,
+	                       "the member's address is not known yet"));
+	assert_int_equal(results[1], 0);
+	assert_int_equal(diags[1].n, 0);
+	list = the_put(f, &query);
+	assert_int_equal(json_object_array_length(list), 1);
+	assert_non_null(listed(list, "10.10.0.14"));
+	json_object_put(list);
+	free(a[0].attrs);
+	free(a[1].attrs);
+	diag_done(&diags[0]);
+	diag_done(&diags[1]);
+}
+
+static void
+test_os_driver_members_failed_put_fails_every_action(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a[2];
+	const struct plan_action *acts[2] = {&a[0], &a[1]};
+	struct diag diags[2];
+	int results[2], i;
+	char want[256];
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 0);
+	reply(f, "PUT", MEMBERS, 400,
+	      "{\"faultcode\": \"Client\", \"faultstring\": \"Invalid input "
+	      "for field/attribute members.\", \"debuginfo\": null}",
+	      0);
+	observe(f);
+	member_create(&a[0], 2, "10.10.0.14");
+	member_create(&a[1], 3, "10.10.0.15");
+	diag_init(&diags[0]);
+	diag_init(&diags[1]);
+	assert_int_equal(os_driver_apply_members(f->d, acts, 2, results, diags),
+	                 -EPROTO);
+	snprintf(want, sizeof(want),
+	         "PUT %s" MEMBERS "?additive_only=true -> 400: Invalid input "
+	         "for field/attribute members.",
+	         fake_server_url(f->fs));
+	for (i = 0; i < 2; i++) {
+		assert_int_equal(results[i], -EPROTO);
+		assert_int_equal(diags[i].n, 1);
+		assert_string_equal(diags[i].entries[0].message, want);
+		free(a[i].attrs);
+		diag_done(&diags[i]);
+	}
+	/* Sent once (a 400 is not retried), no wait for the balancer. */
+	assert_int_equal(fake_server_count(f->fs, "PUT", MEMBERS), 1);
+	assert_int_equal(
+	    fake_server_count(f->fs, "GET", LB "/loadbalancers/" LB_ID), 0);
+}
+
+static void
+test_os_driver_members_somebody_elses_address_is_not_taken_over(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a;
+	const struct plan_action *acts[1] = {&a};
+	struct diag diag;
+	int result;
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 0);
+	reply(f, "PUT", MEMBERS, 202, NULL, 0);
+	observe(f);
+	/* A listed member with the hand-made one's address and port would
+	 * rename and retag it. */
+	member_create(&a, 2, "10.10.0.99");
+	assert_string_equal(a.attrs[2].key, "port");
+	a.attrs[2].value = "8080";
+	diag_init(&diag);
+	os_driver_apply_members(f->d, acts, 1, &result, &diag);
+	assert_int_equal(result, -EEXIST);
+	assert_non_null(
+	    strstr(diag.entries[0].message,
+	           "10.10.0.99:8080 exists already (as 'by-hand')"));
+	assert_int_equal(fake_server_count(f->fs, "PUT", MEMBERS), 0);
+	free(a.attrs);
+	diag_done(&diag);
+}
+
+/* A replaced pod may come back with its old address: nfvsync's own
+ * member there is taken over (renamed and retagged by the batch), and the
+ * old name's deletion then has nothing left to delete. */
+static void
+test_os_driver_members_own_member_at_the_address_is_taken_over(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a[2];
+	const struct plan_action *acts[1] = {&a[0]};
+	const struct plan_action *dels[1] = {&a[1]};
+	struct json_object *list, *m;
+	struct diag diags[2];
+	int results[2];
+	const char *query = NULL;
+	char *renamed = fake_replace(members_before, "t-lb-pool-web-VDU1-1",
+	                             "t-lb-pool-web-VDU1-2");
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 2);
+	reply(f, "GET", MEMBERS, 200, renamed, 0);
+	reply(f, "PUT", MEMBERS, 202, NULL, 0);
+	observe(f);
+	member_create(&a[0], 2, "10.10.0.13"); /* VDU1-1's address */
+	member_delete(&a[1], "t-lb-pool-web-VDU1-1", "m1-id");
+	diag_init(&diags[0]);
+	diag_init(&diags[1]);
+	assert_int_equal(
+	    os_driver_apply_members(f->d, acts, 1, &results[0], &diags[0]), 0);
+	list = the_put(f, &query);
+	m = listed(list, "10.10.0.13");
+	assert_non_null(m);
+	assert_string_equal(field(m, "name"), "\"t-lb-pool-web-VDU1-2\"");
+	json_object_put(list);
+	assert_int_equal(
+	    os_driver_apply_members(f->d, dels, 1, &results[1], &diags[1]), 0);
+	/* No second PUT: m1-id is VDU1-2 now, which stays. */
+	assert_int_equal(fake_server_count(f->fs, "PUT", MEMBERS), 1);
+	assert_int_equal(fake_server_count(f->fs, "DELETE", NULL), 0);
+	free(a[0].attrs);
+	diag_done(&diags[0]);
+	diag_done(&diags[1]);
+	free(renamed);
+}
+
+/* A pool holding a member whose weight could not be read: echoing it
+ * would reset it, so deletions go one DELETE at a time. */
+static void
+test_os_driver_members_unechoable_pool_deletes_one_by_one(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a[2];
+	const struct plan_action *acts[2] = {&a[0], &a[1]};
+	struct diag diags[2];
+	int results[2];
+	char *odd = fake_replace(members_before, "\"weight\": 7,", "");
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, odd, 0);
+	reply(f, "DELETE", MEMBERS "/*", 204, NULL, 0);
+	observe(f);
+	member_delete(&a[0], "t-lb-pool-web-VDU1-0", "m0-id");
+	member_delete(&a[1], "t-lb-pool-web-VDU1-1", "m1-id");
+	diag_init(&diags[0]);
+	diag_init(&diags[1]);
+	assert_int_equal(os_driver_apply_members(f->d, acts, 2, results, diags),
+	                 0);
+	assert_int_equal(fake_server_count(f->fs, "PUT", MEMBERS), 0);
+	assert_int_equal(fake_server_count(f->fs, "DELETE", MEMBERS "/m0-id"),
+	                 1);
+	assert_int_equal(fake_server_count(f->fs, "DELETE", MEMBERS "/m1-id"),
+	                 1);
+	diag_done(&diags[0]);
+	diag_done(&diags[1]);
+	free(odd);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_creates_go_in_one_additive_put, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_update_echoes_the_member_with_new_tags,
+	        setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_deletes_list_what_stays_echoed, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_without_an_address_is_left_out, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_failed_put_fails_every_action, setup,
+	        teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_somebody_elses_address_is_not_taken_over,
+	        setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_own_member_at_the_address_is_taken_over,
+	        setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_members_unechoable_pool_deletes_one_by_one,
+	        setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
