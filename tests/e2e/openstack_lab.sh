@@ -146,6 +146,23 @@ check "apply prunes it" "$nfvsync" apply --auto-approve "$tmp/r"
 rc=$(plan_rc)
 check "converged after pruning (exit 0)" [ "$rc" = 0 ]
 
+# Somebody adds a member of their own to nfvsync's pool (weight 5,
+# disabled); then VDU2 leaves the VNFD. Its member is drained by one batch
+# PUT listing the members that stay, which must leave the stranger as it was.
+openstack loadbalancer member create --address 10.10.0.250 --protocol-port 8080 \
+	--weight 5 --disable --name ops-member --wait e2e-lb-pool >/dev/null
+sed -i -e '/^    VDU2:/,$d' -e '/virtualLink2: \[CP2/d' "$tmp/r/vnfd/site1-web.yaml"
+"$nfvsync" apply --auto-approve "$tmp/r" >"$tmp/apply.txt" 2>&1
+check "VDU2 removed from the VNFD: apply deletes its member, server and port" \
+	grep -q 'Apply: 3 done, 0 failed' "$tmp/apply.txt"
+check "... the hand-made member is untouched (weight 5, disabled, its name)" bash -c \
+	'openstack loadbalancer member show e2e-lb-pool ops-member -f json |
+	 jq -e ".weight == 5 and .admin_state_up == false and .protocol_port == 8080" >/dev/null'
+check "... and the pool holds it and VDU1's member" bash -c \
+	"[ \"\$(openstack loadbalancer member list e2e-lb-pool -f value -c name | sort | tr '\n' ' ')\" = 'e2e-lb-pool-web-VDU1-0 ops-member ' ]"
+rc=$(plan_rc)
+check "converged after removing VDU2 (exit 0)" [ "$rc" = 0 ]
+
 # Teardown: a service with nothing to deploy deletes all of it, which the
 # mass-deletion guard refuses until told.
 cat >"$tmp/r/nsd/e2e.yaml" <<'YAML'
