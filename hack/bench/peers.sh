@@ -125,14 +125,53 @@ topology_template:
         - members: web
 YAML
 
+# teardown: removes what nfvsync and the peers made in the lab (an earlier
+# run's leftovers too), so that every "first apply" starts from nothing:
+# everything nfvsync manages there, by applying a repository without a
+# service (--allow-mass-delete), and the peers' objects by their names.
+mkdir -p "$tmp/empty/vims" "$tmp/empty/nsd"
+cp "$tmp/r/vims/lab.yaml" "$tmp/empty/vims/"
+cat >"$tmp/empty/nsd/empty.yaml" <<'YAML'
+tosca_definitions_version: tosca_simple_profile_for_nfv_1_0_0
+metadata: {template_name: bench}
+topology_template:
+  node_templates:
+    net0:
+      type: tosca.nodes.nfv.VL
+      properties: {network_name: net0, vendor: bench}
+YAML
+teardown() {
+	local i names=() ports=()
+	"$nfvsync" apply --auto-approve --allow-mass-delete "$tmp/empty" >"$tmp/teardown.log" 2>&1 ||
+		{ echo "removing nfvsync's objects failed:" && tail -n 5 "$tmp/teardown.log"; } >&2
+	for i in $(seq 1 "$n"); do
+		names+=("web-$i")
+		ports+=("web-$i-port")
+	done
+	openstack loadbalancer delete --cascade --wait web-lb >/dev/null 2>&1
+	openstack server delete --wait "${names[@]}" >/dev/null 2>&1
+	openstack port delete "${ports[@]}" >/dev/null 2>&1
+	if openstack server list -f value -c Name | grep -Eqx 'web-[0-9]+|bench-.*'; then
+		echo "the lab still holds servers of an earlier run:" >&2
+		openstack server list -f value -c Name | grep -Ex 'web-[0-9]+|bench-.*' >&2
+		exit 1
+	fi
+}
+echo "removing what an earlier run left in the lab..." >&2
+teardown
+
 echo "nfvsync, first apply..." >&2
 read -r nf_t nf_r nf_rc < <(run nfvsync-first "$nfvsync" apply --auto-approve "$tmp/r")
 echo "nfvsync, no-op re-apply..." >&2
 read -r nn_t nn_r nn_rc < <(run nfvsync-noop "$nfvsync" apply --auto-approve "$tmp/r")
+echo "removing nfvsync's objects..." >&2
+teardown
 echo "openstack CLI peer, first run..." >&2
 read -r cf_t cf_r cf_rc < <(run cli-first "$peers/openstack-cli-peer.sh" "$n")
 echo "openstack CLI peer, no-op re-run..." >&2
 read -r cn_t cn_r cn_rc < <(run cli-noop "$peers/openstack-cli-peer.sh" "$n")
+echo "removing the CLI peer's objects..." >&2
+teardown
 echo "Ansible peer..." >&2
 if command -v ansible-playbook >/dev/null; then
 	read -r af_t af_r af_rc < <(run ansible-first ansible-playbook -e "n=$n" "$peers/ansible-site.yml")
@@ -141,6 +180,8 @@ else
 	af_rc=127
 	ansible_error="ansible-playbook is not installed (Debian package: ansible)"
 fi
+echo "removing what the Ansible peer made..." >&2
+teardown
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b > 0) printf "%.1f×", a / b; else print "-" }'; }
 status() { [ "$1" = 0 ] && echo ok || echo "exit $1"; }
