@@ -16,6 +16,10 @@
 #include <string.h>
 #include <time.h>
 
+/* Tries of one Octavia write that the balancer answers 409 (busy with
+ * another change): parallel workers on one balancer take turns. */
+#define OS_OCTAVIA_ATTEMPTS 30
+
 #define OS_COMPUTE_MICROVERSION "2.52"
 
 struct os_driver {
@@ -555,30 +559,32 @@ os_driver_wait_lb(struct os_driver *d, const char *lb_id, struct diag *reterr)
 
 /*
  * An Octavia write: while the load balancer is PENDING_*, Octavia answers
- * 409 "immutable"; wait for ACTIVE and try again (a bounded number of
- * times), then wait for ACTIVE after the write.
+ * 409 "immutable"; wait for ACTIVE and try again, then wait for ACTIVE
+ * after the write. Parallel workers changing one balancer take turns this
+ * way, so a write may lose several rounds; after OS_OCTAVIA_ATTEMPTS the
+ * last 409 is the error.
  */
 static int
 os_driver_octavia(struct os_driver *d, const char *lb_id, const char *method,
                   const char *path, struct json_object *body,
                   struct json_object **ret, struct diag *reterr)
 {
-	int attempt, r = 0;
+	int attempt, r;
 
-	for (attempt = 0; attempt < 5; attempt++) {
+	for (attempt = 1;; attempt++) {
 		struct diag quiet;
 
 		diag_init(&quiet);
 		r = os_call(d, "load-balancer", method, path, body, ret,
 		            &quiet);
-		if (r != -EEXIST || !lb_id) {
+		if (r != -EEXIST || !lb_id || attempt == OS_OCTAVIA_ATTEMPTS) {
 			diag_move(reterr, &quiet);
 			break;
 		}
 		diag_done(&quiet);
 		r = os_driver_wait_lb(d, lb_id, reterr);
 		if (r < 0)
-			break;
+			return r;
 	}
 	if (r == 0)
 		r = os_driver_wait_lb(d, lb_id, reterr);
@@ -1512,7 +1518,7 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 	int attempt, r = 0;
 
 	diag_init(&err);
-	for (attempt = 0; attempt < 5; attempt++) {
+	for (attempt = 1;; attempt++) {
 		struct json_object *list, *body;
 
 		diag_done(&err);
@@ -1543,7 +1549,7 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 		json_object_object_add(body, "members", list);
 		r = os_call(d, "load-balancer", "PUT", path, body, NULL, &err);
 		json_object_put(body);
-		if (r != -EEXIST || !lb_id || attempt == 4)
+		if (r != -EEXIST || !lb_id || attempt == OS_OCTAVIA_ATTEMPTS)
 			break;
 		/* PENDING_*: wait for ACTIVE, then read and send again. */
 		diag_done(&err);

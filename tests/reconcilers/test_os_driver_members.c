@@ -636,6 +636,53 @@ test_os_driver_members_unechoable_pool_deletes_one_by_one(void **state)
 	free(odd);
 }
 
+/*
+ * A balancer that stays busy (every write answered 409 "immutable"): the
+ * write is tried again after each wait for ACTIVE, and when the tries run
+ * out the action fails with the last 409. It was once reported done.
+ */
+static void
+test_os_driver_octavia_busy_balancer_fails_with_the_last_409(void **state)
+{
+	struct fixture *f = *state;
+	struct plan_action a;
+	struct diag d;
+	unsigned posts, waits;
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 0);
+	reply(f, "POST", LB "/healthmonitors", 409,
+	      "{\"faultcode\": \"Client\", \"faultstring\": \"Load Balancer "
+	      LB_ID " is immutable and cannot be updated.\", "
+	      "\"debuginfo\": null}",
+	      0);
+	observe(f);
+	memset(&a, 0, sizeof(a));
+	a.op = PLAN_CREATE;
+	a.kind = PLAN_HEALTH_MONITOR;
+	a.service = "t";
+	a.vim = "site1";
+	a.name = "t-lb-hm";
+	a.instance = -1;
+	strcpy(a.spec_hash, "abc");
+	attr(&a, "pool", "t-lb-pool");
+	attr(&a, "loadbalancer", "t-lb");
+	attr(&a, "type", "TCP");
+	diag_init(&d);
+	assert_int_equal(os_driver_apply(f->d, &a, &d), -EEXIST);
+	assert_int_equal(d.n, 1);
+	assert_non_null(strstr(d.entries[0].message,
+	                       "/healthmonitors -> 409: Load Balancer"));
+	posts = fake_server_count(f->fs, "POST", LB "/healthmonitors");
+	waits = fake_server_count(f->fs, "GET", LB "/loadbalancers/" LB_ID);
+	/* Tried more than once, with a wait for ACTIVE between tries and
+	 * none after the last. */
+	assert_true(posts > 1);
+	assert_int_equal(waits, posts - 1);
+	diag_done(&d);
+	free(a.attrs);
+}
+
 int
 main(void)
 {
@@ -663,6 +710,9 @@ main(void)
 	        setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 	        test_os_driver_members_unechoable_pool_deletes_one_by_one,
+	        setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_octavia_busy_balancer_fails_with_the_last_409,
 	        setup, teardown),
 	};
 
