@@ -652,8 +652,8 @@ test_os_driver_octavia_busy_balancer_fails_with_the_last_409(void **state)
 	script_observed(f);
 	reply(f, "GET", MEMBERS, 200, members_before, 0);
 	reply(f, "POST", LB "/healthmonitors", 409,
-	      "{\"faultcode\": \"Client\", \"faultstring\": \"Load Balancer "
-	      LB_ID " is immutable and cannot be updated.\", "
+	      "{\"faultcode\": \"Client\", \"faultstring\": \"Load "
+	      "Balancer " LB_ID " is immutable and cannot be updated.\", "
 	      "\"debuginfo\": null}",
 	      0);
 	observe(f);
