@@ -95,6 +95,7 @@ struct executor_pass {
 	pthread_mutex_t mu; /* guards all of the above while parallel */
 	pthread_mutex_t serial; /* drivers without workers: one at a time */
 	bool parallel;
+	size_t started; /* actions carried out (told EXECUTOR_START) so far */
 };
 
 /* The failed action i depends on, if any (called with mu held). */
@@ -148,6 +149,7 @@ executor_admit(struct executor_pass *p, size_t i)
 		return false;
 	}
 	executor_tell(p->o, EXECUTOR_START, a, 0, NULL);
+	p->started++;
 	return true;
 }
 
@@ -393,7 +395,7 @@ executor_pass(struct vim_set *vims, const struct plan *plan, bool members_only,
 	wk = xcalloc(nworkers, sizeof(*wk));
 	for (first = 0; first < p.n && !st->stopped; first = p.end) {
 		int stage = executor_stage(&plan->actions[p.order[first]]);
-		size_t n;
+		size_t n, started = p.started;
 
 		for (p.end = first;
 		     p.end < p.n &&
@@ -412,8 +414,9 @@ executor_pass(struct vim_set *vims, const struct plan *plan, bool members_only,
 			    &(struct executor_worker){.p = &p});
 		while (w > 0)
 			pthread_join(wk[--w].thread, NULL);
-		/* What this stage made, the next one looks up. */
-		if (p.end < p.n && !st->stopped) {
+		/* What this stage made, the next one looks up (nothing to
+		 * look up when the gate let nothing through: --dry-run). */
+		if (p.end < p.n && !st->stopped && p.started > started) {
 			struct diag d;
 
 			diag_init(&d);

@@ -1305,8 +1305,7 @@ os_driver_read_members(struct os_driver *d, const char *pool_id,
 
 /* What becomes of one action of a batch. */
 enum os_item_state {
-	OS_ITEM_LISTED, /* in the PUT: created, updated or (deletes) left out */
-	OS_ITEM_DONE,   /* nothing to send (a deleted member already gone) */
+	OS_ITEM_LISTED, /* in the PUT: created or updated */
 	OS_ITEM_FAILED, /* r and diag say why */
 	OS_ITEM_ONE,    /* applied on its own, after the batch */
 };
@@ -1315,9 +1314,8 @@ struct os_item {
 	const struct plan_action *a;
 	int *r;
 	struct diag *diag;
-	const char *address; /* creates and updates */
+	const char *address;
 	int port;
-	const char *member_id; /* updates and deletes: the member observed */
 	enum os_item_state state;
 };
 
@@ -1351,12 +1349,12 @@ os_item_member(const struct os_driver *d, const char *pool_id,
  * members as just read. A create lists the new member as a POST would
  * send it; an update lists the member observed (its address and port, so
  * Octavia matches it) with nfvsync's name and tags, everything else echoed.
- * A create whose address and port somebody else's member already has
- * fails, as the POST would have (-EEXIST): the batch would otherwise
- * rename and retag that member. One of nfvsync's own members there (a pod
- * replaced by one with the same address, whose old member this plan
- * deletes) is taken over: Octavia updates it to the new name and tags,
- * and the deletion of the old name then finds nothing to delete.
+ * A create whose address and port somebody else's member (or another
+ * service's) already has fails, as the POST would have (-EEXIST): the
+ * batch would otherwise rename and retag that member. A member of the same
+ * service there (a pod replaced by one with the same address, whose old
+ * member this plan deletes) is taken over: Octavia updates it to the new
+ * name and tags, and the deletion of the old name then finds nothing.
  */
 static struct json_object *
 os_members_add_body(struct os_driver *d, const char *pool_id,
@@ -1399,7 +1397,9 @@ os_members_add_body(struct os_driver *d, const char *pool_id,
 				    strcmp(m->parent_id, pool_id) == 0 &&
 				    m->address &&
 				    strcmp(m->address, it->address) == 0 &&
-				    m->port == it->port && !m->obs.managed)
+				    m->port == it->port &&
+				    (!m->obs.managed || !m->obs.service ||
+				     strcmp(m->obs.service, a->service) != 0))
 					break;
 			}
 			if (k < d->view.n) {
@@ -1443,63 +1443,9 @@ os_members_add_body(struct os_driver *d, const char *pool_id,
 }
 
 /*
- * The body of a deleting batch: every member of the pool as just read
- * (nfvsync's and anybody else's) but the deleted ones, each echoed with
- * the fields it showed, so that none of them changes. NULL when a member
- * that stays could not be echoed (fields missing or of another type):
- * listing it without them would reset its weight, admin_state_up or
- * backup to Octavia's defaults, and leaving it out would delete it, so
- * the pool's deletions then go one DELETE at a time as before.
- */
-static struct json_object *
-os_members_keep_body(struct os_driver *d, const char *pool_id,
-                     struct os_item *items, size_t n)
-{
-	struct json_object *list = json_object_new_array();
-	size_t i, k;
-
-	for (i = 0; i < n; i++) {
-		const struct os_res *m;
-
-		if (items[i].state != OS_ITEM_LISTED)
-			continue;
-		m = os_item_member(d, pool_id, items[i].a);
-		if (!m || !m->obs.id) {
-			items[i].state = OS_ITEM_DONE; /* gone already */
-			*items[i].r = 0;
-			continue;
-		}
-		items[i].member_id = m->obs.id;
-	}
-	for (k = 0; k < d->view.n; k++) {
-		const struct os_res *m = &d->view.res[k];
-		struct json_object *echo;
-		bool deleted = false;
-
-		if (m->obs.kind != PLAN_MEMBER || !m->parent_id ||
-		    strcmp(m->parent_id, pool_id) != 0)
-			continue;
-		for (i = 0; i < n && !deleted; i++)
-			deleted = items[i].state == OS_ITEM_LISTED &&
-			          m->obs.id &&
-			          strcmp(items[i].member_id, m->obs.id) == 0;
-		if (deleted)
-			continue;
-		echo = m->echo ? json_tokener_parse(m->echo) : NULL;
-		if (!echo) {
-			json_object_put(list);
-			return NULL;
-		}
-		json_object_array_add(list, echo);
-	}
-	return list;
-}
-
-/*
- * One pool's batch: every action of items is a create/update, or every
- * one a delete. Reads the pool's members, sends one PUT .../members
- * (additive_only for creates and updates), waits for the balancer to be
- * ACTIVE once, and reads the members again so that later actions find
+ * One pool's batch of creates and updates: reads the pool's members,
+ * sends one PUT .../members?additive_only=true, waits for the balancer to
+ * be ACTIVE once, and reads the members again so that later actions find
  * the new ones. A 409 while the balancer is PENDING_* is waited out and
  * the batch built again from a fresh read (somebody may have changed the
  * pool meanwhile).
@@ -1508,11 +1454,10 @@ static void
 os_members_batch(struct os_driver *d, const char *pool_id,
                  struct os_item *items, size_t n)
 {
-	bool deleting = items[0].a->op == PLAN_DELETE;
 	const struct os_res *pool = os_view_find_id(&d->view, pool_id);
 	const char *lb_id = pool ? pool->parent_id : NULL;
-	char *path = xasprintf("/v2/lbaas/pools/%s/members%s", pool_id,
-	                       deleting ? "" : "?additive_only=true");
+	char *path =
+	    xasprintf("/v2/lbaas/pools/%s/members?additive_only=true", pool_id);
 	struct diag err;
 	size_t i, listed = 0;
 	int attempt, r = 0;
@@ -1531,14 +1476,7 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 		r = os_driver_read_members(d, pool_id, &err);
 		if (r < 0)
 			break;
-		list = deleting ? os_members_keep_body(d, pool_id, items, n)
-		                : os_members_add_body(d, pool_id, items, n);
-		if (!list) {
-			for (i = 0; i < n; i++) {
-				if (items[i].state == OS_ITEM_LISTED)
-					items[i].state = OS_ITEM_ONE;
-			}
-		}
+		list = os_members_add_body(d, pool_id, items, n);
 		for (i = 0, listed = 0; i < n; i++)
 			listed += items[i].state == OS_ITEM_LISTED;
 		if (!listed) {
@@ -1560,7 +1498,7 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 	}
 	if (r == 0 && listed)
 		r = os_driver_wait_lb(d, lb_id, &err);
-	if (r == 0 && listed && !deleting)
+	if (r == 0 && listed)
 		r = os_driver_read_members(d, pool_id, &err);
 	for (i = 0; i < n; i++) {
 		struct os_item *it = &items[i];
@@ -1570,9 +1508,6 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 		if (r < 0) {
 			*it->r = r;
 			os_diag_copy(it->diag, &err);
-		} else if (deleting) {
-			os_view_drop_members(&d->view, pool_id, it->member_id);
-			*it->r = 0;
 		} else if (!os_view_find(&d->view, PLAN_MEMBER, it->a->name)) {
 			*it->r = -EPROTO;
 			diag_error(it->diag, NULL,
@@ -1608,19 +1543,23 @@ os_driver_apply_members(struct os_driver *d,
 		const struct plan_action *a = actions[i];
 
 		results[i] = 0;
-		if (a->kind != PLAN_MEMBER ||
-		    (a->op != PLAN_CREATE && a->op != PLAN_UPDATE &&
-		     a->op != PLAN_DELETE)) {
+		if (a->op != PLAN_CREATE && a->op != PLAN_UPDATE) {
+			results[i] = os_driver_apply(d, a, &diags[i]);
+			grouped[i] = true;
+			continue;
+		}
+		/*
+		 * Deletions one DELETE each: a batch PUT would have to list
+		 * every member that stays, somebody else's too, and Octavia
+		 * would delete a member added between the read and the PUT
+		 * and reset fields the list does not carry.
+		 */
+		if (a->kind != PLAN_MEMBER || a->op == PLAN_DELETE) {
 			results[i] = os_driver_apply(d, a, &diags[i]);
 			grouped[i] = true;
 			continue;
 		}
 		pools[i] = os_member_pool_id(d, a);
-		if (a->op == PLAN_DELETE) {
-			/* Not in the view: gone already (as a 404 was). */
-			grouped[i] = !pools[i];
-			continue;
-		}
 		/* As os_octavia_body: an address first, then a pool. */
 		items[i].address = os_member_address(d, a);
 		if (!items[i].address) {
@@ -1639,18 +1578,16 @@ os_driver_apply_members(struct os_driver *d,
 		}
 		items[i].port = (int)os_attr_int(a, "port", 80);
 	}
-	/* One batch per pool, deletions apart from the rest. */
+	/* One batch per pool. */
 	for (i = 0; i < n; i++) {
 		struct os_item *batch;
 		const char *pool_id = pools[i];
-		bool deleting = actions[i]->op == PLAN_DELETE;
 
 		if (grouped[i])
 			continue;
 		batch = xcalloc(n - i, sizeof(*batch));
 		for (j = i, ni = 0; j < n; j++) {
-			if (grouped[j] || strcmp(pools[j], pool_id) != 0 ||
-			    (actions[j]->op == PLAN_DELETE) != deleting)
+			if (grouped[j] || strcmp(pools[j], pool_id) != 0)
 				continue;
 			grouped[j] = true;
 			batch[ni] = items[j];

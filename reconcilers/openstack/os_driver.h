@@ -47,18 +47,17 @@ int os_driver_apply(struct os_driver *d, const struct plan_action *a,
                     struct diag *reterr);
 
 /*
- * Carries out pool member actions (create, update, delete; anything else
- * goes to os_driver_apply) with one batch call per pool: PUT
- * /v2/lbaas/pools/{id}/members, ?additive_only=true listing the members
- * created or updated, or for deletions listing every other member of the
- * pool (nfvsync's and anybody else's) echoed as observed, so nothing else
- * changes; then one wait for the balancer to be ACTIVE and one read of the
- * pool's members (new members' ids). results[i] and diags[i] (caller's,
- * initialised) get each action's outcome as os_driver_apply would give it
- * (-EAGAIN: address not known yet); a failed batch call fails each of its
- * actions with its `PUT URL -> status: message`. A pool with a member
- * that cannot be echoed has its deletions done one by one. Returns 0, or
- * the first action's negative errno.
+ * Carries out pool member actions: creates and updates with one batch
+ * call per pool, PUT /v2/lbaas/pools/{id}/members?additive_only=true
+ * listing them (members not listed stay as they are), then one wait for
+ * the balancer to be ACTIVE and one read of the pool's members (new
+ * members' ids). Deletions, and anything else, go to os_driver_apply one
+ * by one: a deleting batch would have to list every member that stays,
+ * somebody else's too. results[i] and diags[i] (caller's, initialised)
+ * get each action's outcome as os_driver_apply would give it (-EAGAIN:
+ * address not known yet); a failed batch call fails each of its actions
+ * with its `PUT URL -> status: message`. Returns 0, or the first action's
+ * negative errno.
  */
 int os_driver_apply_members(struct os_driver *d,
                             const struct plan_action *const *actions, size_t n,

@@ -4,10 +4,11 @@
 # (traffic spread over that many servers each time; scaling in drains:
 # every member deletion reaches localvim before any server deletion), then
 # a new image, which replaces the server (same name, new id) and moves its
-# pool member to it. Members change in one batch call per pool (localvim's
-# request log: one PUT .../pools/{id}/members, no member POST or DELETE),
-# and a member added to nfvsync's pool by hand, with a weight of 7 and
-# disabled, keeps both through every step. Each scaling apply prints its
+# pool member to it. Members are added in one batch call per pool
+# (localvim's request log: one PUT .../pools/{id}/members?additive_only,
+# no member POST) and removed one DELETE each, and a member added to
+# nfvsync's pool by hand, with a weight of 7 and disabled, is never
+# written to and keeps both through every step. Each scaling apply prints its
 # wall time and request count ("info:" lines).
 # Usage: localvim_scale_replace.sh NFVSYNC LOCALVIM
 set -u
@@ -138,15 +139,15 @@ check "3 instances: the hand-made member kept weight 7, disabled" hand_member_ke
 scale_to 1
 check "1 instance: apply" timed_apply "scale-in 3 -> 1"
 check "1 instance: converged" [ "$(plan_rc "$tmp/r")" = 0 ]
-member_put=$(grep -n '^PUT octavia /v2/lbaas/pools/[^/]*/members 202' "$tmp/log.txt" | tail -n1 | cut -d: -f1)
+last_member=$(grep -n '^DELETE octavia .*/members/' "$tmp/log.txt" | tail -n1 | cut -d: -f1)
 first_server=$(grep -n '^DELETE nova .*/servers/' "$tmp/log.txt" | head -n1 | cut -d: -f1)
-check "1 instance: two members removed by one PUT .../members (no member DELETE), two servers deleted" bash -c \
-	"[ $(count '^PUT octavia /v2/lbaas/pools/[^/]*/members 202') = 1 ] &&
-	 [ $(count '^DELETE octavia .*/members/') = 0 ] &&
+check "1 instance: two members removed one DELETE each (no member PUT), two servers deleted" bash -c \
+	"[ $(count '^DELETE octavia .*/members/.* 204') = 2 ] &&
+	 [ $(count '^PUT octavia /v2/lbaas/pools/[^/]*/members') = 0 ] &&
 	 [ $(count '^DELETE nova .*/servers/.* 20[0-9]') = 2 ]"
 before() { [ -n "$1" ] && [ -n "$2" ] && [ "$1" -lt "$2" ]; }
-check "1 instance: drained first (members PUT at request $member_put, server deletions from $first_server)" \
-	before "$member_put" "$first_server"
+check "1 instance: drained first (member deletions by request $last_member, server deletions from $first_server)" \
+	before "$last_member" "$first_server"
 check "1 instance: only it answers" wait_for 30 answer_is "sc-web-VDU1-0 "
 check "1 instance: the pool holds it and the hand-made member" bash -c \
 	"[ \"\$(openstack loadbalancer member list sc-lb-pool -f value -c name | sort | tr '\n' ' ')\" = 'by-hand sc-lb-pool-web-VDU1-0 ' ]"

@@ -42,6 +42,7 @@ for i in $(seq 100 199); do
 	grep -qx "10.10.0.$i" <<<"$used" || free+=("10.10.0.$i")
 	[ ${#free[@]} = 2 ] && break
 done
+[ ${#free[@]} = 2 ] || { echo "FAIL net0 has no two free addresses in 10.10.0.100-199"; exit 1; }
 ip1=${free[0]} ip2=${free[1]}
 sed -e "s/10\.10\.0\.12\b/$ip1/" -e "s/10\.10\.0\.13\b/$ip2/" \
 	"$repo/examples/symmetric-web/vnfd/site1-web.yaml" >"$tmp/r/vnfd/site1-web.yaml"
@@ -147,8 +148,8 @@ rc=$(plan_rc)
 check "converged after pruning (exit 0)" [ "$rc" = 0 ]
 
 # Somebody adds a member of their own to nfvsync's pool (weight 5,
-# disabled); then VDU2 leaves the VNFD. Its member is drained by one batch
-# PUT listing the members that stay, which must leave the stranger as it was.
+# disabled); then VDU2 leaves the VNFD. Its member is drained (one DELETE)
+# and the stranger is left as it was.
 openstack loadbalancer member create --address 10.10.0.250 --protocol-port 8080 \
 	--weight 5 --disable --name ops-member --wait e2e-lb-pool >/dev/null
 sed -i -e '/^    VDU2:/,$d' -e '/virtualLink2: \[CP2/d' "$tmp/r/vnfd/site1-web.yaml"
