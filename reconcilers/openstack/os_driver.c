@@ -297,8 +297,8 @@ os_driver_observe(struct os_driver *d, struct diag *reterr)
 		                      d->opts.page_size);
 		reqs[i].path = lpaths[i];
 	}
-	/* One list per kind, all at once. Lists larger than a page are
-	 * not paginated yet: Nova and Neutron default to 1000 entries. */
+	/* One list per kind, all at once; a list longer than a page is
+	 * followed by its next links (os_driver_next_pages). */
 	r = os_session_request_many(d->s, reqs, OS_NLISTS, resps, reterr);
 	for (i = 0; i < OS_NLISTS; i++) {
 		struct json_object *body = NULL;
