@@ -18,6 +18,8 @@
 # NFVSYNC, LOCALVIM and HTTPCLIENT name prebuilt binaries (then nothing is
 # built).
 set -u
+# shellcheck source=hack/bench/lib.sh
+. "$(dirname "$0")/lib.sh" # helpers (bench_fleet); this script sets itself up, with its own lv_start
 cd "$(dirname "$0")/../.."
 src=$(pwd)
 quick=0 lab=1 out=docs
@@ -597,27 +599,14 @@ w "\`nfvsync plan --offline\` (load, validate, build the model, plan against emp
 w "| desired instances | wall time (s) | user CPU (s) | peak RSS (MiB) | plan output (lines) |" "|---:|---:|---:|---:|---:|"
 for n in $plan_sizes; do
 	pr=$tmp/plan-$n
-	mkdir -p "$pr/vims" "$pr/vnfd"
+	mkdir -p "$pr/vims"
 	cat >"$pr/vims/site1.yaml" <<YAML
 auth_url: 'http://127.0.0.1:9/v3'
 username: 'admin'
 password_env: 'SITE1_PASSWORD'
 project_name: 'admin'
 YAML
-	cat >"$pr/vnfd/fleet.yaml" <<YAML
-tosca_definitions_version: tosca_simple_profile_for_nfv_1_0_0
-metadata: {template_name: fleet}
-topology_template:
-  node_templates:
-    VDU1:
-      type: tosca.nodes.nfv.VDU.Tacker
-      properties: {image: ubuntu-18.04, flavor: ds512M}
-  policies:
-    - SP1:
-        type: tosca.policies.tacker.Scaling
-        targets: [VDU1]
-        properties: {min_instances: $n, max_instances: $n, default_instances: $n, increment: 1}
-YAML
+	bench_fleet "$pr" "$n"
 	if /usr/bin/time -v "$nfvsync" plan --offline "$pr" >"$pr.out" 2>"$pr.time"; then
 		awk -v n="$n" -v lines="$(wc -l <"$pr.out")" -F': ' '
 			/Elapsed \(wall clock\)/ {k = split($2, p, ":"); wall = (k == 3) ? p[1] * 3600 + p[2] * 60 + p[3] : p[1] * 60 + p[2]}
