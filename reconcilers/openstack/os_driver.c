@@ -1543,18 +1543,15 @@ os_driver_apply_members(struct os_driver *d,
 		const struct plan_action *a = actions[i];
 
 		results[i] = 0;
-		if (a->op != PLAN_CREATE && a->op != PLAN_UPDATE) {
-			results[i] = os_driver_apply(d, a, &diags[i]);
-			grouped[i] = true;
-			continue;
-		}
 		/*
-		 * Deletions one DELETE each: a batch PUT would have to list
-		 * every member that stays, somebody else's too, and Octavia
-		 * would delete a member added between the read and the PUT
-		 * and reset fields the list does not carry.
+		 * Only member creates and updates are batched. Deletions go
+		 * one DELETE each: a batch PUT would have to list every member
+		 * that stays, somebody else's too, and Octavia would delete a
+		 * member added between the read and the PUT and reset fields
+		 * the list does not carry.
 		 */
-		if (a->kind != PLAN_MEMBER || a->op == PLAN_DELETE) {
+		if (a->kind != PLAN_MEMBER ||
+		    (a->op != PLAN_CREATE && a->op != PLAN_UPDATE)) {
 			results[i] = os_driver_apply(d, a, &diags[i]);
 			grouped[i] = true;
 			continue;
