@@ -6,26 +6,32 @@
 # print figures instead of passing or failing.
 # shellcheck shell=bash
 
+# bench_lock ARGS...: runs the script again (ARGS: its own arguments) under
+# /tmp/nfvsync-dataplane.lock, unless a script that called it already holds
+# it (report.sh runs the other benchmarks inside its own hold).
+bench_lock() {
+	[ -n "${NFVSYNC_BENCH_LOCKED-}" ] ||
+		NFVSYNC_BENCH_LOCKED=1 exec flock /tmp/nfvsync-dataplane.lock "$0" "$@"
+}
+
 # bench_init [--lock] ARGS... (the script's own arguments): from the
 # repository's root, with $nfvsync and $localvim (NFVSYNC/LOCALVIM
 # override) built, and a fresh $tmp.
 # --lock: the benchmark uses the data plane's fixed 127.10.x addresses, so
-# it runs under the same lock as the tests that do.
+# it runs under bench_lock.
 bench_init() {
 	local lock=0
 	if [ "${1-}" = --lock ]; then
 		lock=1
 		shift
 	fi
+	[ $lock = 0 ] || bench_lock "$@"
 	cd "$(dirname "$0")/../.." || exit 1
 	nfvsync=$(realpath "${NFVSYNC:-build/controller/nfvsync}")
 	localvim=$(realpath "${LOCALVIM:-build/hack/localvim/localvim}")
 	if ! [ -x "$nfvsync" ] || ! [ -x "$localvim" ]; then
 		echo "build first: cmake -S . -B build && cmake --build build" >&2
 		exit 1
-	fi
-	if [ $lock = 1 ] && [ -z "${NFVSYNC_BENCH_LOCKED-}" ]; then
-		NFVSYNC_BENCH_LOCKED=1 exec flock /tmp/nfvsync-dataplane.lock "$0" "$@"
 	fi
 	tmp=$(mktemp -d)
 	bench_pids=()

@@ -13,13 +13,15 @@
 #   --quick   small sizes and few runs (the smoke test); not for publishing
 #   --no-lab  skip what needs the OpenStack lab (the peer comparison)
 #   --out DIR where to write (default docs/)
-# It binds localvim's tenant addresses (127.10.0.x): do not run it beside
-# another data-plane test (flock /tmp/nfvsync-dataplane.lock ...).
+# It binds localvim's tenant addresses (127.10.0.x), so it holds
+# /tmp/nfvsync-dataplane.lock (waiting for another benchmark that holds it);
+# the benchmarks it runs share its hold.
 # NFVSYNC, LOCALVIM and HTTPCLIENT name prebuilt binaries (then nothing is
 # built).
 set -u
 # shellcheck source=hack/bench/lib.sh
 . "$(dirname "$0")/lib.sh" # helpers (bench_fleet); this script sets itself up, with its own lv_start
+bench_lock "$@"
 cd "$(dirname "$0")/../.."
 src=$(pwd)
 quick=0 lab=1 out=docs
@@ -32,7 +34,7 @@ while [ $# -gt 0 ]; do
 		shift
 		;;
 	*)
-		sed -n '13,17p' "$0" >&2
+		sed -n '12,15p' "$0" >&2
 		exit 2
 		;;
 	esac
