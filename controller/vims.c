@@ -359,10 +359,11 @@ vim_set_done(struct vim_set *s)
 	size_t i, w;
 
 	for (i = 0; i < s->n; i++) {
-		os_driver_free(s->conns[i].os);
+		/* Workers first: they borrow the driver's turns. */
 		for (w = 0; w < s->conns[i].nworkers; w++)
 			os_driver_free(s->conns[i].workers[w]);
 		free(s->conns[i].workers);
+		os_driver_free(s->conns[i].os);
 		k8s_driver_free(s->conns[i].k8s);
 	}
 	free(s->conns);

@@ -12,22 +12,111 @@
 
 #include <errno.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-/* Tries of one Octavia write that the balancer answers 409 (busy with
- * another change): parallel workers on one balancer take turns. */
+/* Tries of one Octavia write that the balancer answers 409 (busy with a
+ * change by somebody else: this process's workers take turns, see
+ * os_lb_turns). */
 #define OS_OCTAVIA_ATTEMPTS 30
 
 #define OS_COMPUTE_MICROVERSION "2.52"
+
+/*
+ * Turns on load balancers, shared by a driver and the workers that adopted
+ * it. Octavia takes one change per balancer at a time and answers 409 to
+ * the others until the balancer is ACTIVE again; workers of one process
+ * wait here for each other instead (woken when the change before theirs has
+ * settled), and keep the 409 loop for changes made by anybody else.
+ */
+struct os_lb_turns {
+	pthread_mutex_t lock;
+	pthread_cond_t given; /* a turn was given back */
+	char **busy;          /* balancers being changed */
+	size_t n, cap;
+};
 
 struct os_driver {
 	char *vim;
 	struct os_session *s;
 	struct os_view view;
 	struct os_driver_opts opts;
+	struct os_lb_turns *turns; /* own_turns, or the adopted driver's */
+	struct os_lb_turns *own_turns;
 };
+
+static struct os_lb_turns *
+os_lb_turns_new(void)
+{
+	struct os_lb_turns *t = xcalloc(1, sizeof(*t));
+
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->given, NULL);
+	return t;
+}
+
+static void
+os_lb_turns_free(struct os_lb_turns *t)
+{
+	if (!t)
+		return;
+	pthread_mutex_destroy(&t->lock);
+	pthread_cond_destroy(&t->given);
+	free(t->busy);
+	free(t);
+}
+
+static bool
+os_lb_busy(const struct os_lb_turns *t, const char *lb_id, size_t *at)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		if (strcmp(t->busy[i], lb_id) == 0) {
+			if (at)
+				*at = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Waits until no other worker of this driver is changing lb_id, then takes
+ * the turn. Turns are not nested: one balancer at a time per worker. */
+static void
+os_lb_turn_take(struct os_driver *d, const char *lb_id)
+{
+	struct os_lb_turns *t = d->turns;
+
+	if (!lb_id)
+		return;
+	pthread_mutex_lock(&t->lock);
+	while (os_lb_busy(t, lb_id, NULL))
+		pthread_cond_wait(&t->given, &t->lock);
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 4;
+		t->busy = xrealloc(t->busy, t->cap * sizeof(*t->busy));
+	}
+	t->busy[t->n++] = xstrdup(lb_id);
+	pthread_mutex_unlock(&t->lock);
+}
+
+static void
+os_lb_turn_give(struct os_driver *d, const char *lb_id)
+{
+	struct os_lb_turns *t = d->turns;
+	size_t i;
+
+	if (!lb_id)
+		return;
+	pthread_mutex_lock(&t->lock);
+	if (os_lb_busy(t, lb_id, &i)) {
+		free(t->busy[i]);
+		t->busy[i] = t->busy[--t->n];
+	}
+	pthread_cond_broadcast(&t->given);
+	pthread_mutex_unlock(&t->lock);
+}
 
 int
 os_driver_new(const char *vim_name, const struct os_config *cfg,
@@ -38,6 +127,7 @@ os_driver_new(const char *vim_name, const struct os_config *cfg,
 	int r;
 
 	d->vim = xstrdup(vim_name);
+	d->turns = d->own_turns = os_lb_turns_new();
 	if (opts)
 		d->opts = *opts;
 	if (d->opts.wait_timeout_ms <= 0)
@@ -65,6 +155,7 @@ os_driver_free(struct os_driver *d)
 		return;
 	os_view_done(&d->view);
 	os_session_free(d->s);
+	os_lb_turns_free(d->own_turns);
 	free(d->vim);
 	free(d);
 }
@@ -77,6 +168,8 @@ os_driver_adopt(struct os_driver *dst, const struct os_driver *src)
 	dst->view.vim = dst->vim;
 	for (size_t i = 0; i < dst->view.n; i++)
 		dst->view.res[i].obs.vim = dst->vim;
+	os_session_adopt_token(dst->s, src->s);
+	dst->turns = src->turns;
 }
 
 const struct os_view *
@@ -558,11 +651,10 @@ os_driver_wait_lb(struct os_driver *d, const char *lb_id, struct diag *reterr)
 }
 
 /*
- * An Octavia write: while the load balancer is PENDING_*, Octavia answers
- * 409 "immutable"; wait for ACTIVE and try again, then wait for ACTIVE
- * after the write. Parallel workers changing one balancer take turns this
- * way, so a write may lose several rounds; after OS_OCTAVIA_ATTEMPTS the
- * last 409 is the error.
+ * An Octavia write, in this process's turn on the balancer: while the load
+ * balancer is PENDING_* (a change by somebody else), Octavia answers 409
+ * "immutable"; wait for ACTIVE and try again, then wait for ACTIVE after
+ * the write. After OS_OCTAVIA_ATTEMPTS the last 409 is the error.
  */
 static int
 os_driver_octavia(struct os_driver *d, const char *lb_id, const char *method,
@@ -571,6 +663,7 @@ os_driver_octavia(struct os_driver *d, const char *lb_id, const char *method,
 {
 	int attempt, r;
 
+	os_lb_turn_take(d, lb_id);
 	for (attempt = 1;; attempt++) {
 		struct diag quiet;
 
@@ -584,10 +677,12 @@ os_driver_octavia(struct os_driver *d, const char *lb_id, const char *method,
 		diag_done(&quiet);
 		r = os_driver_wait_lb(d, lb_id, reterr);
 		if (r < 0)
-			return r;
+			goto out;
 	}
 	if (r == 0)
 		r = os_driver_wait_lb(d, lb_id, reterr);
+out:
+	os_lb_turn_give(d, lb_id);
 	return r;
 }
 
@@ -1463,6 +1558,7 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 	int attempt, r = 0;
 
 	diag_init(&err);
+	os_lb_turn_take(d, lb_id);
 	for (attempt = 1;; attempt++) {
 		struct json_object *list, *body;
 
@@ -1500,6 +1596,7 @@ os_members_batch(struct os_driver *d, const char *pool_id,
 		r = os_driver_wait_lb(d, lb_id, &err);
 	if (r == 0 && listed)
 		r = os_driver_read_members(d, pool_id, &err);
+	os_lb_turn_give(d, lb_id);
 	for (i = 0; i < n; i++) {
 		struct os_item *it = &items[i];
 

@@ -70,9 +70,14 @@ const char *os_driver_member_pool(const struct os_driver *d,
 
 /*
  * Parallel apply: several drivers of one VIM (one per worker thread, each
- * with its own session), none shared between threads. os_driver_adopt
+ * with its own session), none used by two threads at once. os_driver_adopt
  * makes dst's view a copy of src's (its own observation, or what another
- * driver created), so that dst's next actions find what src knows.
+ * driver created), so that dst's next actions find what src knows; dst
+ * also takes src's token when it has none as good (one login for all the
+ * workers) and from then on takes turns with src, and with every driver
+ * that adopted src, on each load balancer: the workers of one process
+ * never make Octavia answer 409 to each other. Call it while neither
+ * driver is in use; src must outlive dst.
  */
 void os_driver_adopt(struct os_driver *dst, const struct os_driver *src);
 

@@ -485,6 +485,24 @@ os_session_token_valid(struct os_session *s)
 	return s->token && http_client_now_ms(s->http) < s->refresh_ms;
 }
 
+void
+os_session_adopt_token(struct os_session *dst, const struct os_session *src)
+{
+	if (!src->token || src == dst ||
+	    http_client_now_ms(dst->http) >= src->refresh_ms ||
+	    (dst->token && dst->refresh_ms >= src->refresh_ms))
+		return;
+	os_session_forget_token(dst);
+	dst->token = xstrdup(src->token);
+	dst->expires_ms = src->expires_ms;
+	dst->refresh_ms = src->refresh_ms;
+	dst->project_id = src->project_id ? xstrdup(src->project_id) : NULL;
+	/* A copy, not a reference: json-c's reference counts are not to be
+	 * shared between threads. */
+	if (src->catalog)
+		json_object_deep_copy(src->catalog, &dst->catalog, NULL);
+}
+
 int
 os_session_token(struct os_session *s, const char **ret, struct diag *reterr)
 {

@@ -44,6 +44,15 @@ int os_session_authenticate(struct os_session *s, struct diag *reterr);
  * call into the session. */
 int os_session_token(struct os_session *s, const char **ret,
                      struct diag *reterr);
+/*
+ * dst takes a copy of src's token, catalog and project when src holds a
+ * valid one that is due for renewal later than dst's: the sessions of one
+ * cloud's
+ * parallel workers log in once, not once each. Both sessions must be of the
+ * same credentials; neither may be in use by another thread meanwhile.
+ */
+void os_session_adopt_token(struct os_session *dst,
+                            const struct os_session *src);
 /* When the current token expires (ms since the epoch), 0 without one. */
 int64_t os_session_token_expires_ms(const struct os_session *s);
 /* The scoped project's id from the token, or NULL. Borrowed. */

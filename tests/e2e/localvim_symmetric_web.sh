@@ -34,7 +34,16 @@ vms_and_pods_answer() {
 }
 route_reaches_one() { [ "$(spread 5 "/$1-mandbs" | awk '{print $1}')" = 5 ]; }
 
+curl -s -X DELETE "$LOCALVIM_ADMIN_URL/v1/requests" >/dev/null
 check "1. apply deploys both sites and the balancer" "$nfvsync" apply --auto-approve "$tmp/r"
+curl -s "$LOCALVIM_ADMIN_URL/v1/requests" |
+	python3 -c 'import json, sys; print("\n".join(json.load(sys.stdin)["log"]))' >"$tmp/log1.txt"
+# Ten workers (the default parallelism), one login, and no worker's change
+# made Octavia refuse another's (409 while the balancer is PENDING_*).
+check "1. one Keystone login for the whole apply" \
+	[ "$(grep -c '^POST keystone .*/auth/tokens ' "$tmp/log1.txt")" = 1 ]
+check "1. Octavia never answered 409 ($(grep -c '^[A-Z]* octavia .* 409$' "$tmp/log1.txt") times)" \
+	bash -c "! grep -q '^[A-Z]* octavia .* 409\$' '$tmp/log1.txt'"
 rc=$(plan_rc "$tmp/r")
 check "2. re-plan is a no-op (exit 0)" [ "$rc" = 0 ]
 # The health monitor needs a few checks to put fresh members in rotation.

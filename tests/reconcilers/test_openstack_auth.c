@@ -337,6 +337,74 @@ test_openstack_auth_short_lived_token_is_renewed_halfway(void **state)
 	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 2);
 }
 
+/* A second session of the same credentials (a parallel worker) takes the
+ * first one's token and catalog instead of logging in; a token due for
+ * renewal is not handed on, and a fresher one replaces a due one. */
+static void
+test_openstack_auth_worker_adopts_the_token(void **state)
+{
+	struct fixture *f = *state;
+	struct os_session *worker;
+	struct http_response resp;
+	struct http_options o;
+	const char *tok;
+
+	script_lab_keystone(f, "token-one", 1);
+	script_lab_keystone(f, "token-two", 0);
+	reply(f, "GET", "/p9696/v2.0/ports", 200, "{\"ports\": []}", 0);
+	open_session(f);
+	http_options_init(&o);
+	o.clock.now_ms = fake_now;
+	o.clock.sleep_ms = fake_sleep;
+	o.clock.random = fake_random;
+	o.clock.payload = &f->now;
+	assert_int_equal(os_session_new(&f->cfg, &o, &worker, &f->d), 0);
+
+	/* Nothing to take yet: the worker keeps no token. */
+	os_session_adopt_token(worker, f->s);
+	assert_int_equal(os_session_token_expires_ms(worker), 0);
+
+	assert_int_equal(os_session_token(f->s, &tok, &f->d), 0);
+	os_session_adopt_token(worker, f->s);
+	assert_int_equal(os_session_token_expires_ms(worker), EXPIRES_MS);
+	assert_string_equal(os_session_project_id(worker),
+	                    os_session_project_id(f->s));
+	assert_int_equal(os_session_request(worker, "network", "GET",
+	                                    "/v2.0/ports", NULL, &resp, &f->d),
+	                 0);
+	assert_int_equal(resp.status, 200);
+	http_response_done(&resp);
+	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 1);
+	assert_string_equal(
+	    fake_request_header(fake_server_request(f->fs, 1), "X-Auth-Token"),
+	    "token-one");
+	/* The worker's catalog is its own copy. */
+	os_session_free(f->s);
+	f->s = NULL;
+	assert_int_equal(os_session_request(worker, "network", "GET",
+	                                    "/v2.0/ports", NULL, &resp, &f->d),
+	                 0);
+	http_response_done(&resp);
+	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 1);
+
+	/* A token inside its renewal margin is not handed on: the other
+	 * session logs in. */
+	open_session(f);
+	f->now = EXPIRES_MS - OS_TOKEN_MARGIN_MS;
+	os_session_adopt_token(f->s, worker);
+	assert_int_equal(os_session_token_expires_ms(f->s), 0);
+	assert_int_equal(os_session_token(f->s, &tok, &f->d), 0);
+	assert_string_equal(tok, "token-two");
+	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 2);
+	/* ... and that fresher token goes back to the worker, whose own is
+	 * due: no third login. */
+	os_session_adopt_token(worker, f->s);
+	assert_int_equal(os_session_token(worker, &tok, &f->d), 0);
+	assert_string_equal(tok, "token-two");
+	assert_int_equal(fake_server_count(f->fs, "POST", NULL), 2);
+	os_session_free(worker);
+}
+
 static void
 test_openstack_auth_reauthenticates_once_on_401(void **state)
 {
@@ -668,6 +736,7 @@ main(void)
 	    T(test_openstack_auth_url_with_or_without_v3),
 	    T(test_openstack_auth_token_is_cached_until_shortly_before_expiry),
 	    T(test_openstack_auth_short_lived_token_is_renewed_halfway),
+	    T(test_openstack_auth_worker_adopts_the_token),
 	    T(test_openstack_auth_reauthenticates_once_on_401),
 	    T(test_openstack_auth_gives_up_after_one_reauthentication),
 	    T(test_openstack_auth_many_401s_cost_one_reauthentication),

@@ -5,8 +5,10 @@
  * additive PUT /v2/lbaas/pools/{id}/members per pool for creates and
  * updates, deletions one DELETE each with somebody else's member never
  * written to, a member without an address left out, and a failed batch
- * failing each of its actions. What the driver sent is read back from the
- * fake server's record; nothing here waits on a clock.
+ * failing each of its actions; parallel workers taking turns on one
+ * balancer. What the driver sent is read back from the fake server's
+ * record; nothing here waits on a clock (the turns test lets the fake
+ * server hold requests, which measures, not synchronises).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -17,6 +19,7 @@
 #include <cmocka.h>
 
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,16 +146,29 @@ script_observed(struct fixture *f)
 	      0);
 }
 
+static struct os_driver *new_driver(struct fixture *f);
+
 static int
 setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct os_config cfg = {0};
-	struct diag d;
 
 	f->fs = fake_server_start();
 	snprintf(f->auth_url, sizeof(f->auth_url), "%s/identity/v3",
 	         fake_server_url(f->fs));
+	f->d = new_driver(f);
+	script_keystone(f);
+	*state = f;
+	return 0;
+}
+
+static struct os_driver *
+new_driver(struct fixture *f)
+{
+	struct os_config cfg = {0};
+	struct os_driver *d;
+	struct diag diag;
+
 	cfg.name = "site1";
 	cfg.auth_type = OS_AUTH_PASSWORD;
 	cfg.auth_url = f->auth_url;
@@ -163,12 +179,10 @@ setup(void **state)
 	cfg.project_domain_name = "Default";
 	cfg.interface = "public";
 	cfg.verify = true;
-	diag_init(&d);
-	assert_int_equal(os_driver_new("site1", &cfg, NULL, &f->d, &d), 0);
-	diag_done(&d);
-	script_keystone(f);
-	*state = f;
-	return 0;
+	diag_init(&diag);
+	assert_int_equal(os_driver_new("site1", &cfg, NULL, &d, &diag), 0);
+	diag_done(&diag);
+	return d;
 }
 
 static int
@@ -656,6 +670,78 @@ test_os_driver_octavia_busy_balancer_fails_with_the_last_409(void **state)
 	free(a.attrs);
 }
 
+struct worker_job {
+	struct os_driver *d;
+	struct plan_action a;
+	int r;
+};
+
+static void *
+worker_apply(void *arg)
+{
+	struct worker_job *j = arg;
+	struct diag d;
+
+	diag_init(&d);
+	j->r = os_driver_apply(j->d, &j->a, &d);
+	diag_done(&d);
+	return NULL;
+}
+
+/*
+ * Two workers (a driver and one that adopted it) removing a member each
+ * from one balancer at the same moment: they take turns, so Octavia never
+ * has two of this process's changes in flight on it (the fake server
+ * holds each request 100 ms to let a second one show), and the second
+ * change starts only after the first one's wait for ACTIVE. The worker
+ * uses the adopted token: one login in all.
+ */
+static void
+test_os_driver_workers_take_turns_on_a_balancer(void **state)
+{
+	struct fixture *f = *state;
+	struct worker_job jobs[2];
+	pthread_t th[2];
+	size_t i, k = 0;
+	const char *seq[4];
+
+	script_observed(f);
+	reply(f, "GET", MEMBERS, 200, members_before, 0);
+	reply(f, "DELETE", MEMBERS "/*", 204, NULL, 0);
+	observe(f);
+	jobs[0].d = f->d;
+	jobs[1].d = new_driver(f);
+	os_driver_adopt(jobs[1].d, f->d);
+	member_delete(&jobs[0].a, "t-lb-pool-web-VDU1-0", "m0-id");
+	member_delete(&jobs[1].a, "t-lb-pool-web-VDU1-1", "m1-id");
+	fake_server_hold(f->fs, 1, 4);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(
+		    pthread_create(&th[i], NULL, worker_apply, &jobs[i]), 0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		assert_int_equal(jobs[i].r, 0);
+	}
+	assert_int_equal(fake_server_max_in_flight(f->fs), 1);
+	for (i = 0; fake_server_request(f->fs, i); i++) {
+		const struct fake_request *r = fake_server_request(f->fs, i);
+
+		if (strcmp(r->method, "DELETE") == 0)
+			seq[k++] = "DELETE";
+		else if (k > 0 &&
+		         strcmp(r->path, LB "/loadbalancers/" LB_ID) == 0)
+			seq[k++] = "wait";
+		assert_true(k <= 4);
+	}
+	assert_int_equal(k, 4);
+	assert_string_equal(seq[0], "DELETE");
+	assert_string_equal(seq[1], "wait");
+	assert_string_equal(seq[2], "DELETE");
+	assert_string_equal(seq[3], "wait");
+	assert_int_equal(fake_server_count(f->fs, "POST", "/identity/*"), 1);
+	os_driver_free(jobs[1].d);
+}
+
 int
 main(void)
 {
@@ -686,6 +772,9 @@ main(void)
 	    cmocka_unit_test_setup_teardown(
 	        test_os_driver_octavia_busy_balancer_fails_with_the_last_409,
 	        setup, teardown),
+	    cmocka_unit_test_setup_teardown(
+	        test_os_driver_workers_take_turns_on_a_balancer, setup,
+	        teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
