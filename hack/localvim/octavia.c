@@ -775,13 +775,16 @@ octavia_member_fill(struct lv_obj *m, struct json_object *in, bool create)
 		lv_json_set_str(o, "address", lv_json_str(in, "address"));
 		lv_json_set_int(o, "protocol_port",
 		                lv_json_int(in, "protocol_port", 80));
-		lv_json_set_int(o, "weight", 1);
-		lv_json_set_bool(o, "backup", false);
-		lv_json_set_null(o, "monitor_address");
-		lv_json_set_null(o, "monitor_port");
 		lv_json_set_str(o, "operating_status", "NO_MONITOR");
 		json_object_object_del(o, "description");
 	}
+	/* A member in a batch PUT is a MemberPOST too: what it leaves out
+	 * of these goes back to the default (name and tags stay). */
+	lv_json_set_bool(o, "admin_state_up", true);
+	lv_json_set_int(o, "weight", 1);
+	lv_json_set_bool(o, "backup", false);
+	lv_json_set_null(o, "monitor_address");
+	lv_json_set_null(o, "monitor_port");
 	api_copy_keys(o, in, keys);
 }
 

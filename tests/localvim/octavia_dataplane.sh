@@ -91,7 +91,7 @@ p1_id=$(os loadbalancer pool show p1 -f value -c id)
 batch() {
 	curl -s -o /dev/null -w '%{http_code}' -X PUT \
 		-H "X-Auth-Token: $token" -H 'Content-Type: application/json' \
-		-d "{\"members\":[$1]}" "$lb_url/v2/lbaas/pools/$p1_id/members"
+		-d "{\"members\":[$1]}" "$lb_url/v2/lbaas/pools/$p1_id/members${2:+?$2}"
 }
 lb_active() {
 	wait_for 10 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
@@ -116,6 +116,18 @@ m2=$(os loadbalancer member list p1 -f value -c id -c address |
 wait_for 20 sh -c "[ \"\$(openstack --os-cloud localvim loadbalancer \
 	member show p1 $m2 -f value -c operating_status)\" = ONLINE ]" ||
 	fail "restored member never ONLINE"
+# A member listed again in a batch is a MemberPOST, as in Octavia: the
+# fields with defaults that it leaves out go back to them (weight 1, up,
+# not a backup), the name and tags stay.
+os loadbalancer member set --name keep1 --weight 7 --disable --wait p1 "$m1" ||
+	fail "member set"
+[ "$(batch "{\"address\":\"10.$lv_net.0.12\",\"protocol_port\":80}" additive_only=true)" = 202 ] ||
+	fail "additive batch"
+lb_active || fail "additive batch never ACTIVE"
+[ "$(os loadbalancer member show p1 "$m1" -f value -c name -c weight -c admin_state_up | tr '\n' ' ')" = "True keep1 1 " ] ||
+	fail "relisted member: $(os loadbalancer member show p1 "$m1" -f value -c name -c weight -c admin_state_up | tr '\n' ' ')"
+[ "$(os loadbalancer member list p1 -f value -c address | wc -l)" = 2 ] ||
+	fail "additive batch removed a member"
 
 # L7: /site1-web2... goes to a pool holding only web2.
 os loadbalancer pool create --name p2 --lb-algorithm ROUND_ROBIN \
