@@ -675,5 +675,7 @@ else
 	fi
 fi
 
+# The load the figures were measured under, not only the load before.
+sed -i "s#at the start (the machine may be shared) |#at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end (the machine may be shared) |#" "$md"
 mv "$md" "$out/evaluation.md"
 say "wrote $out/evaluation.md and $(ls "$out/img" | wc -l) plots in $out/img/"
