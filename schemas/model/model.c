@@ -458,6 +458,19 @@ mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
 		vdu->max_instances = sc->max_instances;
 		vdu->scaling_policy = name;
 		vdu->target_cpu_utilization = sc->target_cpu_utilization;
+		/* Only Kubernetes has an autoscaler to hand the target to. */
+		if (vdu->kind != NFV_VDU_CONTAINER &&
+		    ynode_get(p, "target_cpu_utilization_percentage"))
+			diag_warn(
+			    b->d,
+			    &ynode_get_key(p,
+			                   "target_cpu_utilization_percentage")
+			         ->pos,
+			    "policy '%s': target_cpu_utilization_percentage "
+			    "has no effect on VM VDU '%s' (it makes a "
+			    "Kubernetes autoscaler; a VM VDU keeps "
+			    "default_instances)",
+			    name, vdu->name);
 	}
 }
 

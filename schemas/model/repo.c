@@ -434,6 +434,20 @@ nfv_is_param_file(const struct nfv_load_opts *o, const char *path)
 	return false;
 }
 
+/* false when path leads out of the directory root (NULL: none). */
+static bool
+nfv_below_root(const char *root, const char *path)
+{
+	char a[4096], b[4096];
+	size_t n;
+
+	if (!root || !realpath(root, a) || !realpath(path, b))
+		return true;
+	n = strlen(a);
+	return strcmp(a, "/") == 0 ||
+	       (strncmp(a, b, n) == 0 && (b[n] == '/' || b[n] == '\0'));
+}
+
 /* Loads one candidate file: a descriptor, or a skipped non-TOSCA file. */
 static int
 nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
@@ -446,6 +460,9 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 
 	if (!explicit && nfv_is_param_file(o, path))
 		return 0;
+	/* A link out of the directory is refused unread (by the load). */
+	if (!nfv_below_root(r->set.root, path))
+		return tosca_set_load(&r->set, path, &doc, d);
 	/* Probe first, so a parameter file in a directory is skipped, not
 	 * reported; a YAML error is reported by the real load below. */
 	diag_init(&quiet);
@@ -453,7 +470,10 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 		diag_done(&quiet);
 		return tosca_set_load(&r->set, path, &doc, d);
 	}
-	is_tosca = tosca_is_descriptor(probe->root);
+	/* A misspelt version key must not turn a descriptor into a skipped
+	 * file: the real load reports it. */
+	is_tosca = tosca_is_descriptor(probe->root) ||
+	           tosca_looks_like_descriptor(probe->root);
 	ydoc_free(probe);
 	diag_done(&quiet);
 	if (!is_tosca && !explicit) {
@@ -466,6 +486,43 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 		return 0;
 	}
 	return tosca_set_load(&r->set, path, &doc, d);
+}
+
+/*
+ * The descriptor directory of a file named alone: the Git work tree it is
+ * in (a directory holding .git), else the working directory when the file
+ * is below it, else NULL (the file's own directory). Written to buf.
+ */
+static const char *
+nfv_file_root(const char *file, char *buf, size_t size)
+{
+	char cwd[4096], real[4096];
+	struct stat st;
+	char *slash;
+	size_t n;
+
+	if (!realpath(file, real) || !realpath(".", cwd))
+		return NULL;
+	while ((slash = strrchr(real, '/'))) {
+		char *git;
+		bool found;
+
+		*slash = '\0'; /* the next directory up */
+		git = xasprintf("%s/.git", real);
+		found = stat(git, &st) == 0;
+		free(git);
+		if (found) {
+			snprintf(buf, size, "%s", *real ? real : "/");
+			return buf;
+		}
+	}
+	if (!realpath(file, real))
+		return NULL;
+	n = strlen(cwd);
+	if (strcmp(cwd, "/") == 0 ||
+	    (strncmp(real, cwd, n) == 0 && real[n] == '/'))
+		return ".";
+	return NULL;
 }
 
 static const char *
@@ -596,6 +653,8 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 		} else if (S_ISDIR(st.st_mode)) {
 			size_t first = w.n;
 
+			/* Imports stay inside the directory given. */
+			r->set.root = paths[i];
 			if (nfv_walk_dir(&w, paths[i], false, 0, d) < 0)
 				rc = -EINVAL;
 			for (; first < w.n; first++) {
@@ -603,10 +662,16 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 				                      false, d) < 0)
 					rc = -EINVAL;
 			}
-		} else if (nfv_repo_add_file(r, opts, paths[i], true, d) < 0) {
-			rc = -EINVAL;
+		} else {
+			char root[4096];
+
+			r->set.root =
+			    nfv_file_root(paths[i], root, sizeof(root));
+			if (nfv_repo_add_file(r, opts, paths[i], true, d) < 0)
+				rc = -EINVAL;
 		}
 	}
+	r->set.root = NULL;
 	for (i = 0; i < w.nvim; i++) {
 		struct ydoc *doc;
 
@@ -636,6 +701,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 		    xrealloc(r->units, (r->nunits + 1) * sizeof(*r->units));
 		r->units[r->nunits++] = u;
 	}
+	tosca_set_check_params(&r->set, d);
 	if (rc < 0 || d->errors)
 		goto out;
 	if (r->nunits == 0) {

@@ -695,6 +695,114 @@ test_model_directory_of_non_descriptors_is_an_error(void **state)
 }
 
 static void
+test_model_misspelt_version_key_in_a_directory_is_an_error(void **state)
+{
+	struct mres r;
+	char *text =
+	    xasprintf("tosca_definition_version:%s", strchr(vnfd_vm, ' '));
+
+	/* Skipping it would plan its VNF away: it is an error instead. */
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	mres_put(&r, "notes.yaml", "just: data\n");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 1, 1,
+	             "unknown key 'tosca_definition_version' in the "
+	             "descriptor (did you mean 'tosca_definitions_version'?)");
+	/* a file that does not look like a descriptor is still skipped */
+	expect_warning(&r.d, ANY, ANY, "not a TOSCA descriptor");
+	mres_done(&r);
+	free(text);
+}
+
+static void
+test_model_imports_stay_inside_the_directory_given(void **state)
+{
+	struct mres r;
+	char *outside = unit_tmpdir();
+	char *lib = unit_write(outside, "lib.yaml",
+	                       "tosca_definitions_version: "
+	                       "tosca_simple_yaml_1_2\n");
+	char *text = xasprintf("%simports:\n  - ../vnfd/lib.yaml\n  - %s\n",
+	                       vnfd_vm, lib);
+	char *link;
+	unsigned n = lines_of(vnfd_vm);
+
+	mres_init(&r);
+	mres_put(&r, "vnfd/web.yaml", text);
+	link = xasprintf("%s/vnfd/lib.yaml", r.dir);
+	assert_int_equal(symlink(lib, link), 0);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, n + 2, 5, "is outside the descriptor directory");
+	expect_error(&r.d, n + 3, 5, "is outside the descriptor directory");
+	/* the link itself, found by the walk, is not read either */
+	expect_error(&r.d, 0, 0,
+	             "a symbolic link out of the descriptor directory");
+	mres_done(&r);
+	free(text);
+	free(link);
+	free(lib);
+	unit_rmtree(outside);
+}
+
+static void
+test_model_unused_parameter_is_reported(void **state)
+{
+	struct mres r;
+	char *params;
+	const char *paths[1];
+	struct nfv_load_opts opts = {(const char *const *)&params, 1, false};
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", vnfd_vm);
+	params = unit_write(r.dir, "params/p.yaml", "imag: cirros\n");
+	paths[0] = r.dir;
+	assert_int_equal(mres_load_paths(&r, paths, 1, &opts), 0);
+	expect_warning(&r.d, 1, 1,
+	               "parameter 'imag' is not an input of any descriptor "
+	               "read");
+	nfv_repo_free(r.repo);
+	diag_done(&r.d);
+	opts.strict = true;
+	assert_int_equal(mres_load_paths(&r, paths, 1, &opts), -EINVAL);
+	expect_error(&r.d, 1, 1, "parameter 'imag'");
+	free(params);
+	mres_done(&r);
+}
+
+static void
+test_model_cpu_target_on_a_vm_vdu_is_a_warning_at_it(void **state)
+{
+	struct mres r;
+	char *text = xasprintf("%s"
+	                       "  policies:\n"
+	                       "    - SP1:\n"
+	                       "        type: tosca.policies.tacker.Scaling\n"
+	                       "        targets: [VDU1]\n"
+	                       "        properties:\n"
+	                       "          min_instances: 1\n"
+	                       "          max_instances: 3\n"
+	                       "          default_instances: 1\n"
+	                       "          increment: 1\n"
+	                       "          target_cpu_utilization_percentage: "
+	                       "60\n",
+	                       vnfd_vm);
+	unsigned n = lines_of(vnfd_vm);
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	if (mres_load(&r) < 0)
+		unit_print_diags(&r.d);
+	assert_int_equal(r.rc, 0);
+	expect_warning(&r.d, n + 10, 11,
+	               "policy 'SP1': target_cpu_utilization_percentage has "
+	               "no effect on VM VDU 'VDU1'");
+	assert_int_equal(r.d.n, 1);
+	mres_done(&r);
+	free(text);
+}
+
+static void
 test_model_missing_path_is_an_error(void **state)
 {
 	const char *path = "/nonexistent/nfvsync/repo";
@@ -963,6 +1071,13 @@ main(void)
 	        test_model_empty_directory_is_an_error_not_an_empty_model),
 	    cmocka_unit_test(
 	        test_model_directory_of_non_descriptors_is_an_error),
+	    cmocka_unit_test(
+	        test_model_misspelt_version_key_in_a_directory_is_an_error),
+	    cmocka_unit_test(
+	        test_model_imports_stay_inside_the_directory_given),
+	    cmocka_unit_test(test_model_unused_parameter_is_reported),
+	    cmocka_unit_test(
+	        test_model_cpu_target_on_a_vm_vdu_is_a_warning_at_it),
 	    cmocka_unit_test(test_model_missing_path_is_an_error),
 	    cmocka_unit_test(test_model_example_balancer_spans_vims),
 	    cmocka_unit_test(test_model_balancer_member_must_be_a_vnf),
