@@ -38,6 +38,7 @@ tosca_doc_free(struct tosca_doc *doc)
 	free(doc->path);
 	free(doc->real);
 	free(doc->root_dir);
+	free(doc->root_shown);
 	ydoc_free(doc->ydoc);
 	free(doc->imports);
 	free(doc->inputs);
@@ -260,7 +261,7 @@ tosca_import_resolve(const struct tosca_doc *doc, const struct ynode *f,
 		           "import '%s' is outside the descriptor directory "
 		           "%s: an import is a path relative to the importing "
 		           "file, not an absolute path",
-		           name, doc->root_dir);
+		           name, doc->root_shown);
 		return -EINVAL;
 	}
 	dir = tosca_dirname(doc->path);
@@ -274,7 +275,7 @@ tosca_import_resolve(const struct tosca_doc *doc, const struct ynode *f,
 	if (!tosca_rel_below(base, name, doc->root_dir)) {
 		diag_error(d, &f->pos,
 		           "import '%s' is outside the descriptor directory %s",
-		           name, doc->root_dir);
+		           name, doc->root_shown);
 		free(dir);
 		return -EINVAL;
 	}
@@ -291,7 +292,7 @@ tosca_import_resolve(const struct tosca_doc *doc, const struct ynode *f,
 			           "import '%s' is outside the descriptor "
 			           "directory %s (%s is a symbolic link out of "
 			           "it)",
-			           name, doc->root_dir, p);
+			           name, doc->root_shown, p);
 			free(p);
 			r = -EINVAL;
 			break;
@@ -327,7 +328,8 @@ struct tosca_import_stack {
 };
 
 static int tosca_set_load_at(struct tosca_set *s, const char *path,
-                             const char *root, const struct ynode *site,
+                             const char *root, const char *root_shown,
+                             const struct ynode *site,
                              struct tosca_import_stack *stack,
                              struct tosca_doc **ret, struct diag *d);
 
@@ -433,8 +435,8 @@ tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
 			ret = r;
 			continue;
 		}
-		if (tosca_set_load_at(s, path, doc->root_dir, f, stack, &dep,
-		                      d) < 0) {
+		if (tosca_set_load_at(s, path, doc->root_dir, doc->root_shown,
+		                      f, stack, &dep, d) < 0) {
 			ret = -EINVAL;
 		} else {
 			dep->imported = true;
@@ -450,8 +452,9 @@ tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
 
 static int
 tosca_set_load_at(struct tosca_set *s, const char *path, const char *root,
-                  const struct ynode *site, struct tosca_import_stack *stack,
-                  struct tosca_doc **ret, struct diag *d)
+                  const char *root_shown, const struct ynode *site,
+                  struct tosca_import_stack *stack, struct tosca_doc **ret,
+                  struct diag *d)
 {
 	char real[PATH_MAX];
 	struct tosca_doc *doc;
@@ -493,6 +496,7 @@ tosca_set_load_at(struct tosca_set *s, const char *path, const char *root,
 	doc->path = xstrdup(path);
 	doc->real = xstrdup(real);
 	doc->root_dir = xstrdup(root);
+	doc->root_shown = xstrdup(root_shown);
 	XGROW(s->docs, s->cap, s->n + 1);
 	s->docs[s->n++] = doc;
 
@@ -522,6 +526,7 @@ tosca_set_load(struct tosca_set *s, const char *path, struct tosca_doc **ret,
 	char root[PATH_MAX], real[PATH_MAX];
 	char *dir = s->root ? NULL : tosca_dirname(path);
 	const char *rootarg = s->root ? s->root : *dir ? dir : ".";
+	char *shown;
 	int r;
 
 	if (!realpath(rootarg, root)) {
@@ -531,6 +536,12 @@ tosca_set_load(struct tosca_set *s, const char *path, struct tosca_doc **ret,
 		free(dir);
 		return r;
 	}
+	/* Messages name the directory as given ("dir/"), which a Git
+	 * source can rename to "SHA7:path/". */
+	if (strcmp(rootarg, ".") == 0)
+		rootarg = root;
+	shown = xasprintf("%s%s", rootarg,
+	                  rootarg[strlen(rootarg) - 1] == '/' ? "" : "/");
 	free(dir);
 	/* A file found in the directory may be a link to anywhere. */
 	if (realpath(path, real) && !tosca_path_below(real, root)) {
@@ -538,10 +549,14 @@ tosca_set_load(struct tosca_set *s, const char *path, struct tosca_doc **ret,
 		    d, &pos,
 		    "a symbolic link out of the descriptor directory %s; "
 		    "not read",
-		    root);
-		return -EINVAL;
+		    shown);
+		r = -EINVAL;
+	} else {
+		r = tosca_set_load_at(s, path, root, shown, NULL, &stack, ret,
+		                      d);
 	}
-	return tosca_set_load_at(s, path, root, NULL, &stack, ret, d);
+	free(shown);
+	return r;
 }
 
 int

@@ -31,6 +31,7 @@ struct tosca_doc {
 	char *path;     /* display path */
 	char *real;     /* canonical path: identity within a set */
 	char *root_dir; /* canonical descriptor directory its imports stay in */
+	char *root_shown; /* the same as given, ending in '/', for messages */
 	struct ydoc *ydoc;
 	const struct ynode *root; /* a mapping once loaded */
 	const char *version;      /* tosca_definitions_version */

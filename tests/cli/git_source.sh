@@ -89,5 +89,13 @@ fixed=$(g rev-parse HEAD)
 expect "the next commit is read" 0 "Reading descriptors at ${fixed:0:7} (main)" \
 	"$nfvsync" validate --source "$url" --ref main --path deploy
 
+# an import that leaves the commit's files (here: into nfvsync's own cache)
+sed -i 's|  - ../vnfd/site2-web.yaml|  - ../vnfd/site2-web.yaml\n  - ../../../repo.git/config|' "$tmp/repo/deploy/nsd/symmetric-web.yaml"
+g commit -q -am "import from outside the tree"
+out=$(g rev-parse HEAD)
+expect "an import outside the commit's files is refused" 1 \
+	"${out:0:7}:deploy/nsd/symmetric-web.yaml:16:5: error: import '../../../repo.git/config' is outside the descriptor directory ${out:0:7}:deploy/" \
+	"$nfvsync" validate --source "$url" --ref main --path deploy
+
 echo "$pass passed, $fail failed"
 [ $fail -eq 0 ]
