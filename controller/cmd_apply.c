@@ -20,7 +20,8 @@
 #include <unistd.h>
 
 static const char apply_usage[] =
-    "usage: nfvsync apply [--auto-approve] [--allow-mass-delete]\n"
+    "usage: nfvsync apply [--auto-approve] [--parallelism N]\n"
+    "                     [--allow-mass-delete] [--force-conflicts]\n"
     "                     [--kubeconfig FILE] [--context NAME]\n"
     "                     [--strict] [-p PARAMS.yaml]... PATH...|--source URL\n"
     "       nfvsync apply PLANFILE\n"
@@ -46,7 +47,7 @@ static const char apply_usage[] =
     "current-context)\n"
     "      --force-conflicts  take Kubernetes fields another field manager\n"
     "                         owns (default: report the "
-    "conflict)\n" CLI_SOURCE_USAGE;
+    "conflict)\n" CLI_INPUT_USAGE CLI_SOURCE_USAGE;
 
 static double
 apply_now(void)
@@ -224,7 +225,10 @@ cmd_apply(int argc, char **argv)
 		diag_done(&d);
 		if (r < 0)
 			goto out;
-		o.paths = (const char **)saved->in.paths;
+		free(o.paths);
+		o.paths = xcalloc(saved->in.npaths + 1, sizeof(*o.paths));
+		for (i = 0; i < saved->in.npaths; i++)
+			o.paths[i] = saved->in.paths[i];
 		o.npaths = saved->in.npaths;
 		free(o.param_files);
 		o.param_files =

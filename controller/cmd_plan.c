@@ -36,8 +36,8 @@ static const char plan_usage[] =
     "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
     "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
     "      --context NAME     kubeconfig context for those VIMs that name\n"
-    "                         none (default: "
-    "current-context)\n" CLI_SOURCE_USAGE;
+    "                         none (default: current-context)\n" CLI_INPUT_USAGE
+        CLI_SOURCE_USAGE;
 
 /* Saves the plan with what apply needs to check it still holds. */
 static int
