@@ -152,6 +152,11 @@ int plan_build(const struct nfv_model *m, const struct plan_observed *obs,
                struct diag *reterr);
 void plan_free(struct plan *p);
 
+/* Whether a belongs to a service whose descriptor says
+ * `nfvsync.io/sync: suspend` (apply, run and watch leave it out); how
+ * many of p's actions do. */
+bool plan_action_suspended(const struct plan *p, const struct plan_action *a);
+size_t plan_count_suspended(const struct plan *p);
 /* Renderings; the caller frees the string. */
 char *plan_to_text(const struct plan *p);
 char *plan_to_json(const struct plan *p);

@@ -78,7 +78,7 @@ expect "--source and a PATH" 1 "either a --source or PATHs" \
 g checkout -q --orphan empty && g rm -q -r --cached . && g commit -q --allow-empty -m nothing
 expect "an empty tree is an error, not 'nothing wanted'" 1 "no descriptors at" \
 	"$nfvsync" plan --offline --source "$url" --ref empty
-expect "and nothing was changed" 1 "nothing was changed on any VIM" \
+expect "and nothing was planned" 1 "1 error; nothing was planned." \
 	"$nfvsync" plan --offline --source "$url" --ref empty
 
 # a fix is read by the next run
