@@ -144,8 +144,9 @@ const char *plan_kind_name(enum plan_kind k);
 
 /*
  * Builds the plan for m against obs (NULL: every VIM taken as empty, an
- * offline plan). Returns 0 and *ret (free with plan_free), or -EPERM when
- * the plan would delete too much (details in reterr, no plan returned).
+ * offline plan). Returns 0 and *ret (free with plan_free), -EINVAL when a
+ * port would have no network (nfv_model_check_links), or -EPERM when the
+ * plan would delete too much (details in reterr, no plan returned).
  */
 int plan_build(const struct nfv_model *m, const struct plan_observed *obs,
                const struct plan_opts *opts, struct plan **ret,

@@ -193,6 +193,16 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 			          "unknown key '%s' in VIM registration",
 			          r->keys[i]->str);
 	}
+	for (i = 0; i < m->nvims; i++) {
+		if (strcmp(m->vims[i].name, name) != 0)
+			continue;
+		diag_error(d, &r->pos,
+		           "VIM '%s' is registered twice: %s registers it "
+		           "already; a VIM's name is its file name, which "
+		           "must be unique across the paths given",
+		           name, m->vims[i].file);
+		return -EINVAL;
+	}
 	m->vims = xrealloc(m->vims, (m->nvims + 1) * sizeof(*m->vims));
 	v = &m->vims[m->nvims++];
 	memset(v, 0, sizeof(*v));
@@ -259,6 +269,14 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 		return -EINVAL;
 	}
 	v->username = ynode_str(ynode_get(r, "username"));
+	if (v->kind == NFV_VIM_OPENSTACK && !v->username) {
+		diag_error(d, &r->pos,
+		           "VIM '%s': no username: an OpenStack VIM needs "
+		           "auth_url, username and password_env or "
+		           "password_file (Keystone password authentication)",
+		           name);
+		return -EINVAL;
+	}
 	v->project_name = ynode_str(ynode_get(r, "project_name"));
 	v->user_domain_name = ynode_str(ynode_get(r, "user_domain_name"));
 	v->project_domain_name = ynode_str(ynode_get(r, "project_domain_name"));
@@ -268,7 +286,11 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 	token = ynode_get(r, "bearer_token") ||
 	        ynode_get(r, "bearer_token_env") ||
 	        ynode_get(r, "bearer_token_file");
-	secret = token ? "bearer_token" : "password";
+	/* Kubernetes with auth_url: a bearer token, or a username and its
+	 * password. */
+	secret = token || (v->kind == NFV_VIM_KUBERNETES && !v->username)
+	             ? "bearer_token"
+	             : "password";
 	{
 		char *k_env = xasprintf("%s_env", secret);
 		char *k_file = xasprintf("%s_file", secret);
@@ -281,8 +303,7 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 			          "VIM '%s': %s is written in the file; keep "
 			          "secrets out of Git with %s or %s",
 			          name, secret, k_env, k_file);
-		else if (!v->secret_env && !v->secret_file &&
-		         (v->username || token))
+		else if (!v->secret_env && !v->secret_file)
 			diag_error(d, &top,
 			           "VIM '%s': no %s: give %s (an environment "
 			           "variable) or %s",
@@ -385,6 +406,22 @@ nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
 	}
 	free(names);
 	return r;
+}
+
+/* Whether VIM file i is one of the files before it (by real path). */
+static bool
+nfv_walk_seen(const struct nfv_walk *w, size_t i)
+{
+	char a[4096], b[4096];
+	size_t j;
+
+	if (!realpath(w->vim_files[i], a))
+		return false; /* loading it reports why */
+	for (j = 0; j < i; j++) {
+		if (realpath(w->vim_files[j], b) && strcmp(a, b) == 0)
+			return true;
+	}
+	return false;
 }
 
 static void
@@ -675,6 +712,10 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 	for (i = 0; i < w.nvim; i++) {
 		struct ydoc *doc;
 
+		/* A directory given twice (or inside another one given) is
+		 * read once, as its descriptors are. */
+		if (nfv_walk_seen(&w, i))
+			continue;
 		if (ydoc_load_file(w.vim_files[i], NULL, &doc, d) < 0) {
 			rc = -EINVAL;
 			continue;
@@ -719,6 +760,10 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 	}
 	if (rc == 0 && nfv_model_resolve_placement(&r->model, d) < 0)
 		rc = -EINVAL;
+	if (rc == 0 && nfv_model_check_addresses(&r->model, d) < 0)
+		rc = -EINVAL;
+	if (rc == 0)
+		nfv_model_check_links(&r->model, false, d);
 out:
 	nfv_walk_done(&w);
 	if (rc == 0 && d->errors)

@@ -53,5 +53,8 @@ int nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
                       const char *name, struct diag *d);
 /* Checks placements against the registered VIMs and fills defaults. */
 int nfv_model_resolve_placement(struct nfv_model *m, struct diag *d);
+/* After placement: a fixed address (CP ip_address, balancer vip_address)
+ * given twice on one network of one VIM is an error at the second. */
+int nfv_model_check_addresses(const struct nfv_model *m, struct diag *d);
 
 #endif

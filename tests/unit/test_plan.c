@@ -576,6 +576,32 @@ test_plan_of_empty_model_is_empty(void **state)
 	plan_free(NULL);
 }
 
+static void
+test_plan_refuses_a_port_without_a_network(void **state)
+{
+	/* A VNFD deployed on its own whose CP2 link is left to an NSD: the
+	 * port would be planned on network "?". */
+	struct fixture f;
+	struct plan *p = NULL;
+	struct diag d;
+
+	fixture_init(&f, false);
+	f.svc.kind = NFV_SERVICE_VNF;
+	f.svc.nvnfs = 1;
+	f.cps[1].network_name = NULL;
+	f.cps[1].link_export = "virtualLink2";
+	f.cps[1].link_export_pos = (struct diag_pos){"web.yaml", 30, 7};
+	diag_init(&d);
+	assert_int_equal(plan_build(&f.m, NULL, NULL, &p, &d), -EINVAL);
+	assert_null(p);
+	expect_error(&d, 30, 7,
+	             "CP2: VNF 'web' is deployed on its own, so no network "
+	             "service fills 'virtualLink2' and the port of VDU1 has "
+	             "no network; nothing is planned");
+	assert_int_equal(d.errors, 1);
+	diag_done(&d);
+}
+
 /* ---- the example, end to end through the loader --------------------- */
 
 static void
@@ -652,6 +678,7 @@ main(void)
 	    cmocka_unit_test(
 	        test_plan_text_says_which_file_an_unregistered_vim_needs),
 	    cmocka_unit_test(test_plan_of_empty_model_is_empty),
+	    cmocka_unit_test(test_plan_refuses_a_port_without_a_network),
 	    cmocka_unit_test(
 	        test_plan_of_symmetric_web_example_is_deterministic),
 	};
