@@ -254,7 +254,10 @@ cli_opts_done(struct cli_opts *o)
 int
 cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 {
-	struct nfv_load_opts lo = {o->param_files, o->nparam_files, o->strict};
+	/* plan and apply deploy what they load; validate and show do not. */
+	struct nfv_load_opts lo = {o->param_files, o->nparam_files, o->strict,
+	                           strcmp(o->verb, "plan") == 0 ||
+	                               strcmp(o->verb, "apply") == 0};
 	struct source_git_opts go = {0};
 	struct source *src = NULL;
 	struct source_rev rev = {0};

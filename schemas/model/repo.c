@@ -662,7 +662,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
               const struct nfv_load_opts *opts, struct nfv_repo **ret,
               struct diag *d)
 {
-	static const struct nfv_load_opts no_opts = {NULL, 0, false};
+	static const struct nfv_load_opts no_opts = {NULL, 0, false, false};
 	struct nfv_repo *r = xcalloc(1, sizeof(*r));
 	struct nfv_walk w = {0};
 	size_t i;
@@ -763,7 +763,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 	if (rc == 0 && nfv_model_check_addresses(&r->model, d) < 0)
 		rc = -EINVAL;
 	if (rc == 0)
-		nfv_model_check_links(&r->model, false, d);
+		nfv_model_check_links(&r->model, opts->deploy, d);
 out:
 	nfv_walk_done(&w);
 	if (rc == 0 && d->errors)

@@ -19,6 +19,8 @@ struct nfv_load_opts {
 	const char *const *param_files;
 	size_t nparam_files;
 	bool strict; /* lint findings are errors */
+	bool deploy; /* for plan/apply/run: a port left without a network is
+	              * an error, not a warning */
 };
 
 struct nfv_repo {

@@ -50,7 +50,7 @@ expect "validate PATH -p FILE" 0 "configuration OK: 1 descriptor file" \
 expect "validate PATH --strict" 1 "error: duplicate mapping key 'mgmt_driver'" \
 	"$nfvsync" validate $corpus/vnfd/tosca-vnfd-monitoring-vdu-autoheal.yaml --strict
 expect "options between PATHs" 0 "configuration OK: 2 descriptor files, 2 services" \
-	"$nfvsync" validate $corpus/vnfd/tosca-vnfd-with-params.yaml --strict -p $corpus/vnfd/tosca-vnfd-param-values.yaml $corpus/vnfd/tosca-vnfd-hello-world.yaml
+	"$nfvsync" validate $corpus/vnfd/tosca-vnfd-with-params.yaml --strict -p $corpus/vnfd/tosca-vnfd-param-values.yaml $corpus/vnfd/tosca-vnfd-userdata.yaml
 expect "show PATH -o json" 0 '"name": "site2-web"' "$nfvsync" show $ex -o json
 expect "apply PATH --parallelism 0 is read as an option" 1 "--parallelism takes a number from 1 to 1000, not '0'" \
 	"$nfvsync" apply $ex --parallelism 0

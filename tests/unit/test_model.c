@@ -425,7 +425,7 @@ test_model_ns_provides_virtual_links_of_vnf_connection_points(void **state)
 {
 	const char *path = CORPUS_DIR "/nsd";
 	const char *params[] = {CORPUS_DIR "/nsd/ns_param.yaml"};
-	struct nfv_load_opts opts = {params, 1, false};
+	struct nfv_load_opts opts = {params, 1, false, false};
 	struct mres r = {0};
 	const struct nfv_service *s;
 	const struct nfv_vnf *vnf1;
@@ -470,7 +470,7 @@ test_model_params_file_fills_inputs_and_is_not_a_descriptor(void **state)
 	const char *paths[] = {CORPUS_DIR "/vnfd/tosca-vnfd-with-params.yaml"};
 	const char *params[] = {CORPUS_DIR
 	                        "/vnfd/tosca-vnfd-param-values.yaml"};
-	struct nfv_load_opts opts = {params, 1, false};
+	struct nfv_load_opts opts = {params, 1, false, false};
 	struct mres r = {0};
 	const struct nfv_vdu *vdu;
 
@@ -775,7 +775,8 @@ test_model_unused_parameter_is_reported(void **state)
 	struct mres r;
 	char *params;
 	const char *paths[1];
-	struct nfv_load_opts opts = {(const char *const *)&params, 1, false};
+	struct nfv_load_opts opts = {(const char *const *)&params, 1, false,
+	                             false};
 
 	mres_init(&r);
 	mres_put(&r, "web.yaml", vnfd_vm);
@@ -798,6 +799,7 @@ static void
 test_model_cpu_target_on_a_vm_vdu_is_a_warning_at_it(void **state)
 {
 	struct mres r;
+	char *base = vnfd_vm_without_fixed_ip(); /* VDU1 scales */
 	char *text = xasprintf("%s"
 	                       "  policies:\n"
 	                       "    - SP1:\n"
@@ -810,8 +812,10 @@ test_model_cpu_target_on_a_vm_vdu_is_a_warning_at_it(void **state)
 	                       "          increment: 1\n"
 	                       "          target_cpu_utilization_percentage: "
 	                       "60\n",
-	                       vnfd_vm);
+	                       base);
 	unsigned n = lines_of(vnfd_vm);
+
+	free(base);
 
 	mres_init(&r);
 	mres_put(&r, "web.yaml", text);
