@@ -6,6 +6,7 @@
 #include "vims.h"
 #include "xalloc.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -37,6 +38,64 @@ cli_parse_parallelism(const char *verb, const char *arg, unsigned *n)
 	return 0;
 }
 
+/* The long option whose name is name (up to '=' or the end), or NULL. */
+static const struct option *
+cli_long_option(const struct option *longopts, const char *name)
+{
+	size_t n = strcspn(name, "=");
+
+	for (; longopts->name; longopts++) {
+		if (strlen(longopts->name) == n &&
+		    strncmp(longopts->name, name, n) == 0)
+			return longopts;
+	}
+	return NULL;
+}
+
+int
+cli_getopt(int argc, char **argv, const char *verb, const char *shortopts,
+           const struct option *longopts, char *name, size_t namesz)
+{
+	const char *arg;
+	int c, longindex = -1;
+
+	assert(shortopts[0] == '-' && shortopts[1] == ':');
+	opterr = 0;
+	c = getopt_long(argc, argv, shortopts, longopts, &longindex);
+	if (c == -1 || c == 1)
+		return c;
+	arg = argv[optind - 1];
+	if (c == ':') {
+		/* the option was the last argument: nothing followed it */
+		fprintf(stderr, "nfvsync %s: option '%s' needs an argument\n",
+		        verb, arg);
+		return '?';
+	}
+	if (c == '?') {
+		const struct option *lo =
+		    strncmp(arg, "--", 2) == 0 && strchr(arg, '=')
+		        ? cli_long_option(longopts, arg + 2)
+		        : NULL;
+
+		if (lo && lo->has_arg == no_argument)
+			fprintf(stderr,
+			        "nfvsync %s: option '--%s' takes no argument\n",
+			        verb, lo->name);
+		else if (optopt && strncmp(arg, "--", 2) != 0)
+			fprintf(stderr, "nfvsync %s: unknown option '-%c'\n",
+			        verb, optopt);
+		else
+			fprintf(stderr, "nfvsync %s: unknown option '%s'\n",
+			        verb, arg);
+		return '?';
+	}
+	if (longindex >= 0)
+		snprintf(name, namesz, "--%s", longopts[longindex].name);
+	else
+		snprintf(name, namesz, "-%c", c);
+	return c;
+}
+
 int
 cli_parse(int argc, char **argv, const char *verb, const char *usage,
           const char *flags, struct cli_opts *o)
@@ -60,22 +119,28 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 	    {"path", required_argument, NULL, CLI_OPT_PATH},
 	    {NULL, 0, NULL, 0},
 	};
+	char name[64];
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->verb = verb;
 	o->parallelism = CLI_PARALLELISM;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:o:h", longopts, NULL)) != -1) {
-		if (c != 'p' && c != 's' && c != 'h' && c != '?' &&
+	o->paths = xcalloc((size_t)argc + 1, sizeof(*o->paths));
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, verb, "-:p:o:h", longopts, name,
+	                       sizeof(name))) != -1) {
+		if (c != 1 && c != 'p' && c != 's' && c != 'h' && c != '?' &&
 		    c < CLI_OPT_SOURCE && !strchr(flags, c == 'c' ? 'k' : c)) {
 			fprintf(stderr,
 			        "nfvsync %s: option '%s' does not apply "
 			        "here\n%s",
-			        verb, argv[optind - 1], usage);
+			        verb, name, usage);
 			return -EINVAL;
 		}
 		switch (c) {
+		case 1:
+			o->paths[o->npaths++] = optarg;
+			break;
 		case 'p':
 			o->param_files = xrealloc(o->param_files,
 			                          (o->nparam_files + 1) *
@@ -88,8 +153,15 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 		case 'o':
 			if (strcmp(optarg, "json") == 0) {
 				o->format = CLI_FORMAT_JSON;
-			} else if (strcmp(optarg, "text") == 0) {
+			} else if (strcmp(optarg, "text") == 0 &&
+			           !strchr(flags, 'J')) {
 				o->format = CLI_FORMAT_TEXT;
+			} else if (strchr(flags, 'J')) {
+				fprintf(stderr,
+				        "nfvsync %s: the model is printed as "
+				        "JSON only (-o json), not as '%s'\n",
+				        verb, optarg);
+				return -EINVAL;
 			} else {
 				fprintf(stderr,
 				        "nfvsync %s: unknown output format "
@@ -140,13 +212,13 @@ cli_parse(int argc, char **argv, const char *verb, const char *usage,
 			o->subdir = optarg;
 			break;
 		default:
-			fprintf(stderr, "nfvsync %s: unknown option '%s'\n%s",
-			        verb, argv[optind - 1], usage);
+			fputs(usage, stderr);
 			return -EINVAL;
 		}
 	}
-	o->paths = (const char **)argv + optind;
-	o->npaths = (size_t)(argc - optind);
+	/* after "--": paths only, even those starting with '-' */
+	while (optind < argc)
+		o->paths[o->npaths++] = argv[optind++];
 	if (!o->source && (o->ref || o->subdir)) {
 		fprintf(stderr,
 		        "nfvsync %s: --ref and --path go with --source\n",
@@ -175,12 +247,17 @@ cli_opts_done(struct cli_opts *o)
 {
 	free(o->param_files);
 	o->param_files = NULL;
+	free(o->paths);
+	o->paths = NULL;
 }
 
 int
 cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 {
-	struct nfv_load_opts lo = {o->param_files, o->nparam_files, o->strict};
+	/* plan and apply deploy what they load; validate and show do not. */
+	struct nfv_load_opts lo = {o->param_files, o->nparam_files, o->strict,
+	                           strcmp(o->verb, "plan") == 0 ||
+	                               strcmp(o->verb, "apply") == 0};
 	struct source_git_opts go = {0};
 	struct source *src = NULL;
 	struct source_rev rev = {0};
@@ -216,10 +293,16 @@ cli_load(const struct cli_opts *o, struct nfv_repo **ret)
 out:
 	diag_sort(&d);
 	diag_print(&d, stderr);
+	/* Only apply could have changed a VIM; validate and show read none,
+	 * and plan only reads them. */
 	if (r < 0)
-		fprintf(stderr,
-		        "%zu error%s; nothing was changed on any VIM.\n",
-		        d.errors, d.errors == 1 ? "" : "s");
+		fprintf(stderr, "%zu error%s%s\n", d.errors,
+		        d.errors == 1 ? "" : "s",
+		        strcmp(o->verb, "apply") == 0
+		            ? "; nothing was changed on any VIM."
+		        : strcmp(o->verb, "plan") == 0
+		            ? "; nothing was planned."
+		            : ".");
 	diag_done(&d);
 	source_rev_done(&rev);
 	source_free(src);

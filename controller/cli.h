@@ -26,7 +26,8 @@ enum cli_format {
 #define CLI_PARALLELISM 10 /* default --parallelism (apply, run, watch) */
 
 struct cli_opts {
-	const char **paths;
+	const char *verb;   /* the verb parsed, for messages */
+	const char **paths; /* owned array, borrowed strings */
 	size_t npaths;
 	const char **param_files;
 	size_t nparam_files;
@@ -46,6 +47,15 @@ struct cli_opts {
 	const char *subdir;     /* --path: the descriptors' directory */
 };
 
+/* The usage lines of the descriptor input options, shared by the verbs. */
+#define CLI_INPUT_USAGE                                                        \
+	"  -p, --param-file FILE  values for get_input (repeatable; later "    \
+	"files win)\n"                                                         \
+	"      --strict           unknown properties, unknown keys, "          \
+	"duplicate\n"                                                          \
+	"                         keys and secrets written in VIM files are\n" \
+	"                         errors, not warnings\n"
+
 /* The usage lines of the Git source options, shared by the verbs. */
 #define CLI_SOURCE_USAGE                                                       \
 	"\n"                                                                   \
@@ -57,11 +67,25 @@ struct cli_opts {
 	"HEAD)\n"                                                              \
 	"      --path DIR         the descriptors' directory in the tree\n"
 
+/*
+ * getopt_long for the verbs: options may come anywhere among the arguments
+ * (an argument that is no option comes back as 1, in optarg), "--" ends
+ * them (what follows is at argv[optind..argc-1]). shortopts must start
+ * with "-:". Reset optind to 0 before the first call. Returns the option,
+ * its name as the user would give it ("--out", "-o") in name; -1 at the
+ * end; '?' after printing "nfvsync VERB: " and what is wrong (an unknown
+ * option, a missing argument) on stderr.
+ */
+struct option;
+int cli_getopt(int argc, char **argv, const char *verb, const char *shortopts,
+               const struct option *longopts, char *name, size_t namesz);
+
 /* Parses argv for a verb; flags lists the optional extras the verb takes
- * ('o' output format, 'd' --detailed-exitcode, 'f' --out, 'O' --offline,
- * 'y' --auto-approve, 'P' --parallelism, 'm' --allow-mass-delete, 'k'
- * --kubeconfig and --context, 'F' --force-conflicts). Returns 0, 1 when
- * --help was printed, or -EINVAL after printing a usage error. */
+ * ('o' output format text or json, 'J' with 'o': json only, 'd'
+ * --detailed-exitcode, 'f' --out, 'O' --offline, 'y' --auto-approve, 'P'
+ * --parallelism, 'm' --allow-mass-delete, 'k' --kubeconfig and --context,
+ * 'F' --force-conflicts). Options and PATHs may come in any order. Returns
+ * 0, 1 when --help was printed, or -EINVAL after printing a usage error. */
 int cli_parse(int argc, char **argv, const char *verb, const char *usage,
               const char *flags, struct cli_opts *o);
 /* --parallelism's value (1 to 1000) into *n; -EINVAL, said on stderr. */

@@ -20,14 +20,16 @@
 #include <unistd.h>
 
 static const char apply_usage[] =
-    "usage: nfvsync apply [--auto-approve] [--allow-mass-delete]\n"
+    "usage: nfvsync apply [--auto-approve] [--parallelism N]\n"
+    "                     [--allow-mass-delete] [--force-conflicts]\n"
     "                     [--kubeconfig FILE] [--context NAME]\n"
     "                     [--strict] [-p PARAMS.yaml]... PATH...|--source URL\n"
     "       nfvsync apply PLANFILE\n"
     "\n"
     "Reads what the VIMs hold, shows the plan, asks for confirmation (unless\n"
     "--auto-approve) and carries it out. Exits 0 when every action\n"
-    "succeeded, 1 otherwise.\n"
+    "succeeded, 1 otherwise. A service whose descriptor says\n"
+    "nfvsync.io/sync: suspend is left out, as run and watch leave it.\n"
     "\n"
     "A PLANFILE saved by 'nfvsync plan --out' is applied without asking,\n"
     "with the inputs and options it was made with, if the descriptors and\n"
@@ -46,7 +48,7 @@ static const char apply_usage[] =
     "current-context)\n"
     "      --force-conflicts  take Kubernetes fields another field manager\n"
     "                         owns (default: report the "
-    "conflict)\n" CLI_SOURCE_USAGE;
+    "conflict)\n" CLI_INPUT_USAGE CLI_SOURCE_USAGE;
 
 static double
 apply_now(void)
@@ -170,6 +172,43 @@ apply_print(const struct executor_event *ev, void *payload)
 	fflush(stdout);
 }
 
+/* Suspended services are left out, as run and watch leave them. */
+static enum executor_verdict
+apply_gate(const struct plan_action *a, void *payload)
+{
+	struct apply_progress *pg = payload;
+
+	if (!plan_action_suspended(pg->plan, a))
+		return EXECUTOR_GO;
+	/* not waiting either, for the status line */
+	if (a >= pg->plan->actions && a < pg->plan->actions + pg->plan->n)
+		pg->started[a - pg->plan->actions] = true;
+	return EXECUTOR_PASS;
+}
+
+/* Says which services apply leaves alone; returns how many actions. */
+static size_t
+apply_suspended_notice(const struct plan *plan)
+{
+	size_t i, j, n = plan_count_suspended(plan);
+
+	for (i = 0; n && i < plan->model->nservices; i++) {
+		const struct nfv_service *s = &plan->model->services[i];
+		size_t k = 0;
+
+		if (s->sync != NFV_SYNC_SUSPEND)
+			continue;
+		for (j = 0; j < plan->n; j++)
+			k += strcmp(plan->actions[j].service, s->name) == 0;
+		if (k)
+			printf("Service %s is suspended (nfvsync.io/sync: "
+			       "suspend in %s): its %zu action%s left "
+			       "out.\n",
+			       s->name, s->file, k, k == 1 ? " is" : "s are");
+	}
+	return n;
+}
+
 static bool
 apply_confirm(void)
 {
@@ -202,7 +241,7 @@ cmd_apply(int argc, char **argv)
 	struct executor_stats st = {0};
 	struct apply_progress pg = {0};
 	double t0 = apply_now();
-	size_t i;
+	size_t i, suspended;
 	int r, rc = CLI_EXIT_ERROR;
 
 	r = cli_parse(argc, argv, "apply", apply_usage, "ymkPF", &o);
@@ -224,7 +263,10 @@ cmd_apply(int argc, char **argv)
 		diag_done(&d);
 		if (r < 0)
 			goto out;
-		o.paths = (const char **)saved->in.paths;
+		free(o.paths);
+		o.paths = xcalloc(saved->in.npaths + 1, sizeof(*o.paths));
+		for (i = 0; i < saved->in.npaths; i++)
+			o.paths[i] = saved->in.paths[i];
 		o.npaths = saved->in.npaths;
 		free(o.param_files);
 		o.param_files =
@@ -254,8 +296,10 @@ cmd_apply(int argc, char **argv)
 	}
 	text = plan_to_text(plan);
 	fputs(text, stdout);
-	if (plan->n == 0) {
-		printf("Nothing to do: the VIMs match the descriptors.\n");
+	suspended = apply_suspended_notice(plan);
+	if (plan->n == suspended) {
+		printf("Nothing to do: the VIMs match the descriptors%s.\n",
+		       suspended ? " outside the suspended services" : "");
 		rc = CLI_EXIT_OK;
 		goto out;
 	}
@@ -270,14 +314,17 @@ cmd_apply(int argc, char **argv)
 	pg.started = xcalloc(plan->n + 1, sizeof(*pg.started));
 	pg.t0 = apply_now();
 	eo.on_event = apply_print;
+	eo.gate = apply_gate;
 	eo.payload = &pg;
 	eo.parallelism = o.parallelism;
 	executor_run(&vims, plan, &eo, &st);
 	if (pg.tty)
 		printf("\r\033[K");
-	printf("\nApply: %zu done, %zu failed, %zu skipped in %.1f s (%llu VIM "
-	       "requests).\n",
-	       st.done, st.failed, st.skipped, apply_now() - t0,
+	printf("\nApply: %zu done, %zu failed, %zu skipped", st.done, st.failed,
+	       st.skipped);
+	if (st.passed)
+		printf(", %zu left out (suspended)", st.passed);
+	printf(" in %.1f s (%llu VIM requests).\n", apply_now() - t0,
 	       vim_set_requests(&vims));
 	if (st.failed || st.skipped)
 		printf("Run apply again to retry what did not succeed.\n");

@@ -24,20 +24,23 @@ static const char plan_usage[] =
     "                    [--strict] [-p PARAMS.yaml]... PATH...|--source URL\n"
     "\n"
     "Shows the actions that would converge the VIMs to the descriptors,\n"
-    "grouped by service and VIM, after reading what the VIMs hold.\n"
+    "grouped by service and VIM, after reading what the VIMs hold. The\n"
+    "actions of a service whose descriptor says nfvsync.io/sync: suspend\n"
+    "are shown and marked; apply, run and watch leave them out.\n"
     "\n"
     "  -o, --output FORMAT    text (default) or json (format_version 1)\n"
     "      --out FILE         also save the plan to FILE, for 'nfvsync apply\n"
     "                         FILE' (which refuses it once stale)\n"
     "      --detailed-exitcode  exit 0 no changes, 1 error, 2 changes\n"
+    "                         (outside suspended services)\n"
     "      --offline          contact no VIM: plan as if all were empty\n"
     "      --allow-mass-delete  plan deletions of more than half of what\n"
     "                         nfvsync manages\n"
     "      --kubeconfig FILE  kubeconfig for Kubernetes VIMs without\n"
     "                         auth_url (default: $KUBECONFIG, ~/.kube/config)\n"
     "      --context NAME     kubeconfig context for those VIMs that name\n"
-    "                         none (default: "
-    "current-context)\n" CLI_SOURCE_USAGE;
+    "                         none (default: current-context)\n" CLI_INPUT_USAGE
+        CLI_SOURCE_USAGE;
 
 /* Saves the plan with what apply needs to check it still holds. */
 static int
@@ -123,8 +126,10 @@ cmd_plan(int argc, char **argv)
 		fputs("\n", stdout);
 	if (o.out_file && plan_save(&o, repo, &vims, plan) < 0)
 		goto out;
-	rc =
-	    o.detailed_exitcode && plan->n > 0 ? CLI_EXIT_CHANGES : CLI_EXIT_OK;
+	/* Changes are pending only where apply would carry them out. */
+	rc = o.detailed_exitcode && plan->n > plan_count_suspended(plan)
+	         ? CLI_EXIT_CHANGES
+	         : CLI_EXIT_OK;
 out:
 	free(text);
 	plan_free(plan);

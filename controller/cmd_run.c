@@ -136,22 +136,35 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 	char *secret = NULL, *end;
 	struct diag d;
 	bool listen_given = false;
+	const char *dir = NULL;
+	char name[64];
 	int c, r, rc = CLI_EXIT_ERROR;
 
 	lo.interval_s = 30;
 	lo.listen = "127.0.0.1:9180";
 	lo.parallelism = CLI_PARALLELISM;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:h", longopts, NULL)) != -1) {
-		if (watch && strchr("SrPCTKH", c)) {
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, verb, "-:p:h", longopts, name,
+	                       sizeof(name))) != -1) {
+		if (watch && c != 1 && strchr("SrPCTKH", c)) {
 			fprintf(stderr,
 			        "nfvsync watch: option '%s' is run's (watch "
 			        "reads a directory)\n",
-			        argv[optind - 1]);
+			        name);
 			goto usage;
 		}
 		switch (c) {
+		case 1:
+			if (watch && !dir) {
+				dir = optarg;
+				break;
+			}
+			fprintf(stderr,
+			        "nfvsync %s: unexpected argument '%s' %s\n",
+			        verb, optarg,
+			        watch ? "(watch takes one directory)"
+			              : "(give the repository with --source)");
+			goto usage;
 		case 'S':
 			go.url = optarg;
 			break;
@@ -255,20 +268,25 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 			rc = CLI_EXIT_OK;
 			goto out;
 		default:
-			fprintf(stderr, "nfvsync %s: unknown option '%s'\n",
-			        verb, argv[optind - 1]);
 			goto usage;
 		}
 	}
-	if (watch && argc - optind != 1) {
+	/* after "--": the directory, even one starting with '-' */
+	if (watch && !dir && optind < argc)
+		dir = argv[optind++];
+	if (optind < argc) {
+		fprintf(stderr, "nfvsync %s: unexpected argument '%s' %s\n",
+		        verb, argv[optind],
+		        watch ? "(watch takes one directory)"
+		              : "(give the repository with --source)");
+		goto usage;
+	}
+	if (watch && !dir) {
 		fprintf(stderr, "nfvsync watch: give one directory to watch\n");
 		goto usage;
 	}
-	if (!watch && (!go.url || optind != argc)) {
-		fprintf(stderr, "nfvsync run: %s\n",
-		        go.url ? "unexpected argument (give the repository "
-		                 "with --source)"
-		               : "--source URL is required");
+	if (!watch && !go.url) {
+		fprintf(stderr, "nfvsync run: --source URL is required\n");
 		goto usage;
 	}
 	/* One cycle in CI needs no server (nor the default port free). */
@@ -278,7 +296,7 @@ cli_loop_main(int argc, char **argv, const char *verb, const char *usage)
 		goto out;
 	log_setup(stderr, fmt, level);
 	diag_init(&d);
-	r = watch ? source_dir_open(argv[optind], &src, &d)
+	r = watch ? source_dir_open(dir, &src, &d)
 	          : source_git_open(&go, &src, &d);
 	diag_print(&d, stderr);
 	diag_done(&d);

@@ -8,7 +8,11 @@ static const char show_usage[] =
     "PATH...|--source URL\n"
     "\n"
     "Prints the resolved desired-state model (inputs substituted,\n"
-    "policies applied, VIM placement resolved) as JSON.\n" CLI_SOURCE_USAGE;
+    "policies applied, VIM placement resolved) as JSON (format_version 1).\n"
+    "Reads no VIM.\n"
+    "\n"
+    "  -o, --output FORMAT    json, the only format (and the "
+    "default)\n" CLI_INPUT_USAGE CLI_SOURCE_USAGE;
 
 int
 cmd_show(int argc, char **argv)
@@ -18,7 +22,7 @@ cmd_show(int argc, char **argv)
 	char *json;
 	int r;
 
-	r = cli_parse(argc, argv, "show", show_usage, "o", &o);
+	r = cli_parse(argc, argv, "show", show_usage, "oJ", &o);
 	if (r != 0) {
 		cli_opts_done(&o);
 		return r > 0 ? CLI_EXIT_OK : CLI_EXIT_ERROR;

@@ -9,10 +9,12 @@
 #include "strbuf.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char status_usage[] =
     "usage: nfvsync status [--server URL] [-o text|json]\n"
@@ -22,8 +24,8 @@ static const char status_usage[] =
     "observed instances, health, last applied revision, last error and\n"
     "pending actions.\n"
     "\n"
-    "      --server URL       the controller (default "
-    "http://127.0.0.1:9180)\n"
+    "      --server URL       the controller: an http:// or https:// URL\n"
+    "                         (default http://127.0.0.1:9180)\n"
     "  -o, --output FORMAT    text (default) or json\n";
 
 static size_t
@@ -31,6 +33,32 @@ status_collect(char *p, size_t size, size_t n, void *payload)
 {
 	strbuf_add(payload, p, size * n);
 	return size * n;
+}
+
+/*
+ * --server must be an http:// or https:// URL with a host: anything else
+ * is refused before any lookup or connection (curl would take "foo" for a
+ * host name and ask DNS).
+ */
+static int
+status_check_server(const char *server)
+{
+	const char *rest = NULL;
+	size_t host;
+
+	if (strncasecmp(server, "http://", 7) == 0)
+		rest = server + 7;
+	else if (strncasecmp(server, "https://", 8) == 0)
+		rest = server + 8;
+	host = rest ? strcspn(rest, "/?#") : 0;
+	if (host > 0 && rest[0] != ':' && rest[0] != '@')
+		return 0;
+	fprintf(stderr,
+	        "nfvsync status: --server takes the controller's http:// or "
+	        "https:// URL, such as http://127.0.0.1:9180 (its --listen "
+	        "address), not '%s'\n",
+	        server);
+	return -EINVAL;
 }
 
 int
@@ -49,12 +77,18 @@ cmd_status(int argc, char **argv)
 	CURL *curl = NULL;
 	CURLcode cr;
 	long code = 0;
+	char name[64];
 	int c, rc = CLI_EXIT_ERROR;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	optind = 0;
+	while ((c = cli_getopt(argc, argv, "status", "-:o:h", longopts, name,
+	                       sizeof(name))) != -1) {
 		switch (c) {
+		case 1:
+			fprintf(stderr,
+			        "nfvsync status: unexpected argument '%s'\n%s",
+			        optarg, status_usage);
+			return CLI_EXIT_ERROR;
 		case 'S':
 			server = optarg;
 			break;
@@ -73,9 +107,7 @@ cmd_status(int argc, char **argv)
 			fputs(status_usage, stdout);
 			return CLI_EXIT_OK;
 		default:
-			fprintf(stderr,
-			        "nfvsync status: unknown option '%s'\n%s",
-			        argv[optind - 1], status_usage);
+			fputs(status_usage, stderr);
 			return CLI_EXIT_ERROR;
 		}
 	}
@@ -84,6 +116,8 @@ cmd_status(int argc, char **argv)
 		        argv[optind], status_usage);
 		return CLI_EXIT_ERROR;
 	}
+	if (status_check_server(server) < 0)
+		return CLI_EXIT_ERROR;
 	strbuf_puts(&url, server);
 	if (url.len > 0 && url.buf[url.len - 1] == '/')
 		url.buf[--url.len] = '\0';
@@ -93,6 +127,7 @@ cmd_status(int argc, char **argv)
 	if (!curl)
 		goto out;
 	curl_easy_setopt(curl, CURLOPT_URL, strbuf_str(&url));
+	curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, status_collect);
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
 	curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 5L);

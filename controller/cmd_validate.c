@@ -10,11 +10,8 @@ static const char validate_usage[] =
     "Reads TOSCA descriptors (files, or directories searched for *.yaml,\n"
     "with VIM registrations in vims/) and checks them against the NFV\n"
     "types. Prints 'configuration OK' or file:line:col: errors; exits 1\n"
-    "on any error.\n"
-    "\n"
-    "  -p, --param-file FILE  values for get_input (repeatable)\n"
-    "      --strict           unknown properties and duplicate keys are\n"
-    "                         errors, not warnings\n" CLI_SOURCE_USAGE;
+    "on any error. Reads no VIM.\n"
+    "\n" CLI_INPUT_USAGE CLI_SOURCE_USAGE;
 
 int
 cmd_validate(int argc, char **argv)

@@ -236,7 +236,7 @@ static void
 loop_sync(struct loop *l)
 {
 	struct nfv_load_opts lo = {l->o->param_files, l->o->nparam_files,
-	                           l->o->strict};
+	                           l->o->strict, true};
 	struct source_rev rev = {NULL, NULL, NULL};
 	struct nfv_repo *repo = NULL;
 	struct diag d;

@@ -30,6 +30,10 @@ static const char main_usage[] =
     "\n"
     "Run 'nfvsync <command> --help' for a command's options.\n";
 
+static const char version_usage[] = "usage: nfvsync version\n"
+                                    "\n"
+                                    "Prints nfvsync's version.\n";
+
 struct cmd {
 	const char *name;
 	int (*fn)(int argc, char **argv);
@@ -53,6 +57,17 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "version") == 0 ||
 	    strcmp(argv[1], "--version") == 0) {
+		if (argc > 2 && (strcmp(argv[2], "--help") == 0 ||
+		                 strcmp(argv[2], "-h") == 0)) {
+			fputs(version_usage, stdout);
+			return CLI_EXIT_OK;
+		}
+		if (argc > 2) {
+			fprintf(stderr,
+			        "nfvsync version: unexpected argument '%s'\n%s",
+			        argv[2], version_usage);
+			return CLI_EXIT_ERROR;
+		}
 		printf("nfvsync %s\n", NFVSYNC_VERSION);
 		return CLI_EXIT_OK;
 	}

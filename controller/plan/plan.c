@@ -771,6 +771,13 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	static const struct plan_observed empty = {NULL, 0, NULL, 0, NULL, 0};
 	size_t i, ndelete = 0;
 
+	/* A port without a network cannot be created: refuse the whole
+	 * plan rather than plan it on network "?". */
+	if (nfv_model_check_links(m, true, reterr) > 0) {
+		free(desired);
+		free(p);
+		return -EINVAL;
+	}
 	if (!opts)
 		opts = &defaults;
 	p->model = m;

@@ -144,14 +144,20 @@ const char *plan_kind_name(enum plan_kind k);
 
 /*
  * Builds the plan for m against obs (NULL: every VIM taken as empty, an
- * offline plan). Returns 0 and *ret (free with plan_free), or -EPERM when
- * the plan would delete too much (details in reterr, no plan returned).
+ * offline plan). Returns 0 and *ret (free with plan_free), -EINVAL when a
+ * port would have no network (nfv_model_check_links), or -EPERM when the
+ * plan would delete too much (details in reterr, no plan returned).
  */
 int plan_build(const struct nfv_model *m, const struct plan_observed *obs,
                const struct plan_opts *opts, struct plan **ret,
                struct diag *reterr);
 void plan_free(struct plan *p);
 
+/* Whether a belongs to a service whose descriptor says
+ * `nfvsync.io/sync: suspend` (apply, run and watch leave it out); how
+ * many of p's actions do. */
+bool plan_action_suspended(const struct plan *p, const struct plan_action *a);
+size_t plan_count_suspended(const struct plan *p);
 /* Renderings; the caller frees the string. */
 char *plan_to_text(const struct plan *p);
 char *plan_to_json(const struct plan *p);

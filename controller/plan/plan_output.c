@@ -32,6 +32,28 @@ plan_text_action(struct strbuf *sb, const struct plan_action *a)
 		              a->attrs[i].value);
 }
 
+bool
+plan_action_suspended(const struct plan *p, const struct plan_action *a)
+{
+	size_t i;
+
+	for (i = 0; a->service && i < p->model->nservices; i++) {
+		if (strcmp(p->model->services[i].name, a->service) == 0)
+			return p->model->services[i].sync == NFV_SYNC_SUSPEND;
+	}
+	return false;
+}
+
+size_t
+plan_count_suspended(const struct plan *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->n; i++)
+		n += plan_action_suspended(p, &p->actions[i]);
+	return n;
+}
+
 static bool
 plan_seen_before(const struct plan *p, size_t upto, const char *service,
                  const char *vim)
@@ -51,7 +73,7 @@ plan_to_text(const struct plan *p)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const struct nfv_model *m = p->model;
-	size_t i, j, k;
+	size_t i, j, k, suspended = plan_count_suspended(p);
 
 	for (i = 0; i < m->nservices; i++) {
 		const struct nfv_service *s = &m->services[i];
@@ -61,6 +83,12 @@ plan_to_text(const struct plan *p)
 		              : s->kind == NFV_SERVICE_VNF ? "VNF"
 		                                           : "Descriptor",
 		              s->name, s->file);
+		if (s->sync == NFV_SYNC_SUSPEND)
+			strbuf_puts(
+			    &sb, "\n Suspended (nfvsync.io/sync: suspend in "
+			         "its metadata): apply skips this\n service, "
+			         "run and watch leave it alone; the actions "
+			         "below are not carried out.\n");
 		for (j = 0; j < p->n; j++) {
 			const struct plan_action *a = &p->actions[j];
 			const struct nfv_vim *vim;
@@ -69,9 +97,15 @@ plan_to_text(const struct plan *p)
 			    plan_seen_before(p, j, s->name, a->vim))
 				continue;
 			vim = nfv_model_vim(m, a->vim);
-			strbuf_printf(&sb, "\n VIM %s (%s)\n", a->vim,
-			              vim ? nfv_vim_kind_name(vim->kind)
-			                  : "not registered: localvim later");
+			if (vim)
+				strbuf_printf(&sb, "\n VIM %s (%s)\n", a->vim,
+				              nfv_vim_kind_name(vim->kind));
+			else
+				strbuf_printf(
+				    &sb,
+				    "\n VIM %s (not registered: apply "
+				    "needs vims/%s.yaml)\n",
+				    a->vim, a->vim);
 			for (k = j; k < p->n; k++) {
 				if (strcmp(p->actions[k].service, s->name) ==
 				        0 &&
@@ -97,11 +131,19 @@ plan_to_text(const struct plan *p)
 	}
 	strbuf_printf(&sb,
 	              "Plan: %zu to create, %zu to update, %zu to replace, "
-	              "%zu to respawn, %zu to delete.\n",
+	              "%zu to respawn, ",
 	              p->counts[PLAN_CREATE], p->counts[PLAN_UPDATE],
-	              p->counts[PLAN_REPLACE],
-	              p->counts[PLAN_RESPAWN] + p->counts[PLAN_FAILOVER],
-	              p->counts[PLAN_DELETE]);
+	              p->counts[PLAN_REPLACE], p->counts[PLAN_RESPAWN]);
+	/* Failovers are rare; the line keeps its usual shape without them. */
+	if (p->counts[PLAN_FAILOVER])
+		strbuf_printf(&sb, "%zu to fail over, ",
+		              p->counts[PLAN_FAILOVER]);
+	strbuf_printf(&sb, "%zu to delete.\n", p->counts[PLAN_DELETE]);
+	if (suspended)
+		strbuf_printf(&sb,
+		              "(%zu of these actions %s in suspended services: "
+		              "not carried out by apply, run or watch.)\n",
+		              suspended, suspended == 1 ? "is" : "are");
 	if (p->offline)
 		strbuf_puts(&sb, "(No VIM was consulted: planned as if every "
 		                 "VIM were empty.)\n");
@@ -157,6 +199,9 @@ plan_to_json(const struct plan *p)
 			                       json_object_new_string(a->id));
 		json_object_object_add(o, "reason",
 		                       json_object_new_string(a->reason));
+		if (plan_action_suspended(p, a))
+			json_object_object_add(o, "suspended",
+			                       json_object_new_boolean(true));
 		json_object_array_add(acts, o);
 	}
 	json_object_object_add(root, "actions", acts);

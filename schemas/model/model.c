@@ -3,15 +3,20 @@
  * templates by type ancestry (VDU, CP, VL, VNF, LoadBalancer), reads their
  * properties, resolves NS-provided virtual links, applies scaling and VIM
  * placement policies, and checks the rules that span templates (min <=
- * default <= max, policy targets, balancer members and routes). Types come
- * from the registry; property names are the schema's contract.
+ * default <= max, policy targets, balancer members and routes) and
+ * descriptors (one name per service; fixed addresses valid, unique per
+ * network of a VIM and never on a VDU that scales; ports with a network).
+ * Types come from the registry; property names are the schema's contract.
  */
 #include "model.h"
 #include "repo.h"
 #include "scalar.h"
 #include "xalloc.h"
 
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +101,66 @@ prop_strings(const struct ynode *list, size_t *ret_n)
 			v[(*ret_n)++] = ynode_str(list->items[i]);
 	}
 	return v;
+}
+
+/* An IP address in binary, to compare "::1" with "0::1". */
+struct nfv_addr {
+	int family; /* AF_INET or AF_INET6 */
+	unsigned char bytes[16];
+};
+
+/* Parses an IPv4 or IPv6 address (inet_pton's syntax); 0 or -EINVAL. */
+static int
+nfv_addr_parse(const char *s, struct nfv_addr *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (inet_pton(AF_INET, s, ret->bytes) == 1) {
+		ret->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, ret->bytes) == 1) {
+		ret->family = AF_INET6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/* Whether s is an address, or with prefix_ok an ADDRESS/PREFIX as Neutron
+ * takes in allowed_address_pairs. */
+static bool
+mbuild_address_ok(const char *s, bool prefix_ok)
+{
+	const char *slash = prefix_ok ? strchr(s, '/') : NULL;
+	struct nfv_addr a;
+	char *addr, *end;
+	long len;
+	int r;
+
+	if (!slash)
+		return nfv_addr_parse(s, &a) == 0;
+	addr = xstrndup(s, (size_t)(slash - s));
+	r = nfv_addr_parse(addr, &a);
+	free(addr);
+	if (r < 0 || !isdigit((unsigned char)slash[1]))
+		return false;
+	len = strtol(slash + 1, &end, 10);
+	return *end == '\0' && len >= 0 &&
+	       len <= (a.family == AF_INET ? 32 : 128);
+}
+
+/* Reports a fixed address (ip_address, vip_address, …) that is not one. */
+static void
+mbuild_check_address(struct mbuild *b, const char *owner, const char *key,
+                     const struct ynode *v, bool prefix_ok)
+{
+	const char *s = ynode_str(v);
+
+	if (!s || mbuild_address_ok(s, prefix_ok))
+		return;
+	diag_error(b->d, &v->pos,
+	           "%s: %s '%s' is not an IPv4 or IPv6 address%s", owner, key,
+	           s, prefix_ok ? " (or ADDRESS/PREFIX)" : "");
+	b->errors++;
 }
 
 static const struct tosca_type *
@@ -317,8 +382,8 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 }
 
 static void
-mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
-          const struct ynode *tmpl)
+mbuild_cp(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
+          const char *name, const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
 	const struct ynode *t;
@@ -332,7 +397,14 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 	t = req_target(tmpl, "virtualLink");
 	cp->vl = t ? t->str : NULL;
 	cp->ip_address = prop_str(p, "ip_address");
+	if (cp->ip_address) {
+		cp->ip_pos = ynode_get(p, "ip_address")->pos;
+		mbuild_check_address(b, name, "ip_address",
+		                     ynode_get(p, "ip_address"), false);
+	}
 	cp->mac_address = prop_str(p, "mac_address");
+	if (cp->mac_address)
+		cp->mac_pos = ynode_get(p, "mac_address")->pos;
 	cp->management = prop_bool(p, "management", false);
 	cp->order = (int)prop_int(p, "order", 0);
 	cp->anti_spoofing = prop_bool(p, "anti_spoofing_protection", true);
@@ -344,12 +416,17 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 	cp->security_groups = prop_strings(ynode_get(p, "security_groups"),
 	                                   &cp->nsecurity_groups);
 	for (i = 0; ynode_is_seq(aap) && i < aap->n; i++) {
-		const char *ip = ynode_str(aap->items[i]);
+		const struct ynode *v = aap->items[i];
+		const char *ip = ynode_str(v);
 
-		if (!ip)
-			ip = prop_str(aap->items[i], "ip_address");
+		if (!ip) {
+			v = ynode_get(v, "ip_address");
+			ip = ynode_is_null(v) ? NULL : ynode_str(v);
+		}
 		if (!ip)
 			continue;
+		mbuild_check_address(b, name, "allowed_address_pairs address",
+		                     v, true);
 		cp->allowed_address_pairs =
 		    xrealloc(cp->allowed_address_pairs,
 		             (cp->nallowed_address_pairs + 1) *
@@ -458,6 +535,19 @@ mbuild_scaling(struct mbuild *b, struct nfv_vnf *vnf, const char *name,
 		vdu->max_instances = sc->max_instances;
 		vdu->scaling_policy = name;
 		vdu->target_cpu_utilization = sc->target_cpu_utilization;
+		/* Only Kubernetes has an autoscaler to hand the target to. */
+		if (vdu->kind != NFV_VDU_CONTAINER &&
+		    ynode_get(p, "target_cpu_utilization_percentage"))
+			diag_warn(
+			    b->d,
+			    &ynode_get_key(p,
+			                   "target_cpu_utilization_percentage")
+			         ->pos,
+			    "policy '%s': target_cpu_utilization_percentage "
+			    "has no effect on VM VDU '%s' (it makes a "
+			    "Kubernetes autoscaler; a VM VDU keeps "
+			    "default_instances)",
+			    name, vdu->name);
 	}
 }
 
@@ -527,6 +617,69 @@ mbuild_is_fp(const struct tosca_type *t)
 	       strncmp(t->name, "tosca.nodes.nfv.FP.", 19) == 0;
 }
 
+/* CPs without a virtualLink of their own whose link the VNFD exports for an
+ * NSD to fill: substitution_mappings.requirements R: [CP, virtualLink]. */
+static void
+mbuild_link_exports(struct nfv_vnf *vnf, const struct ynode *topo)
+{
+	const struct ynode *map =
+	    ynode_get(ynode_get(topo, "substitution_mappings"), "requirements");
+	size_t i, j;
+
+	for (i = 0; ynode_is_map(map) && i < map->n; i++) {
+		const struct ynode *m = map->items[i];
+		const char *cp = ynode_is_seq(m) && m->n == 2
+		                     ? ynode_str(m->items[0])
+		                     : NULL;
+		const char *req = cp ? ynode_str(m->items[1]) : NULL;
+
+		if (!req || strcmp(req, "virtualLink") != 0)
+			continue;
+		for (j = 0; j < vnf->ncps; j++) {
+			if (vnf->cps[j].vl || vnf->cps[j].link_export ||
+			    strcmp(vnf->cps[j].name, cp) != 0)
+				continue;
+			vnf->cps[j].link_export = map->keys[i]->str;
+			vnf->cps[j].link_export_pos = map->keys[i]->pos;
+		}
+	}
+}
+
+/* A fixed address on a CP of a VDU that may run more than one instance:
+ * the planner gives every instance's port the same address, and the VIM
+ * refuses the second (or, worse, two servers answer on one address). */
+static void
+mbuild_check_scaled_addresses(struct mbuild *b, const struct nfv_vnf *vnf)
+{
+	size_t i, k;
+
+	for (i = 0; i < vnf->ncps; i++) {
+		const struct nfv_cp *cp = &vnf->cps[i];
+		const struct nfv_vdu *vdu =
+		    cp->vdu ? nfv_vnf_vdu(vnf, cp->vdu) : NULL;
+
+		if (!vdu || vdu->max_instances <= 1)
+			continue;
+		for (k = 0; k < 2; k++) {
+			const char *key = k ? "mac_address" : "ip_address";
+			const char *addr = k ? cp->mac_address : cp->ip_address;
+
+			if (!addr)
+				continue;
+			diag_error(b->d, k ? &cp->mac_pos : &cp->ip_pos,
+			           "%s: fixed %s %s on %s, which policy '%s' "
+			           "scales to up to %d instances: every "
+			           "instance's port would take this same "
+			           "address (leave %s out, or keep %s at one "
+			           "instance)",
+			           cp->name, key, addr, vdu->name,
+			           vdu->scaling_policy, vdu->max_instances, key,
+			           vdu->name);
+			b->errors++;
+		}
+	}
+}
+
 /* Builds a VNF from a VNFD document's topology. */
 static void
 mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
@@ -555,7 +708,7 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 		if (!t || tosca_type_is_a(t, "tosca.nodes.nfv.VDU"))
 			continue;
 		if (tosca_type_is_a(t, "tosca.nodes.nfv.CP"))
-			mbuild_cp(vnf, s, name, nodes->items[i]);
+			mbuild_cp(b, vnf, s, name, nodes->items[i]);
 		else if (tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
 			mbuild_vl(s, ADD(vnf->vls, vnf->nvls), name,
 			          nodes->items[i]);
@@ -587,7 +740,9 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 			b->errors++;
 		}
 	}
+	mbuild_link_exports(vnf, topo);
 	mbuild_policies(b, topo, mbuild_vnf_policy, &pc);
+	mbuild_check_scaled_addresses(b, vnf);
 	if (ynode_get(topo, "groups"))
 		mbuild_unsupported(s, "VNFFG groups", "groups",
 		                   ynode_get(topo, "groups"));
@@ -649,6 +804,40 @@ mbuild_ns_links(struct nfv_service *s, struct nfv_vnf *vnf,
 	}
 }
 
+/* CPs of VM VDUs whose virtualLink is exported for an NSD and not filled:
+ * their ports would have no network. */
+static bool
+nfv_cp_unlinked(const struct nfv_vnf *vnf, const struct nfv_cp *cp)
+{
+	const struct nfv_vdu *vdu = cp->vdu ? nfv_vnf_vdu(vnf, cp->vdu) : NULL;
+
+	return !cp->vl && cp->link_export && vdu && vdu->kind == NFV_VDU_VM;
+}
+
+/* A VNF of the NSD that leaves a CP's exported virtualLink unfilled (the
+ * node type lets it: occurrences [0, 1]): the port would have no network. */
+static void
+mbuild_check_ns_links(struct mbuild *b, const struct nfv_vnf *vnf,
+                      const struct ynode *tmpl)
+{
+	size_t i;
+
+	for (i = 0; i < vnf->ncps; i++) {
+		const struct nfv_cp *cp = &vnf->cps[i];
+
+		if (!nfv_cp_unlinked(vnf, cp))
+			continue;
+		diag_error(b->d, &tmpl->pos,
+		           "%s: requirement '%s' is not filled, so the port of "
+		           "%s/%s has no network (%s:%u:%u exports it as "
+		           "the virtualLink of %s)",
+		           vnf->name, cp->link_export, cp->vdu, cp->name,
+		           cp->link_export_pos.file, cp->link_export_pos.line,
+		           cp->link_export_pos.col, cp->name);
+		b->errors++;
+	}
+}
+
 static void
 mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
                 const struct ynode *tmpl)
@@ -666,6 +855,11 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 	lb->name = name;
 	lb->pos = tmpl->pos;
 	lb->vip_address = prop_str(p, "vip_address");
+	if (lb->vip_address) {
+		lb->vip_pos = ynode_get(p, "vip_address")->pos;
+		mbuild_check_address(b, name, "vip_address",
+		                     ynode_get(p, "vip_address"), false);
+	}
 	lb->listener_protocol = prop_str(l, "protocol");
 	if (!lb->listener_protocol)
 		lb->listener_protocol = "HTTP";
@@ -822,21 +1016,122 @@ mbuild_ns_policy(struct mbuild *b, const char *name, const struct ynode *pol,
 }
 
 static const char *
-mbuild_service_name(struct mbuild *b, const struct tosca_doc *doc)
+mbuild_service_name(struct mbuild *b, const struct tosca_doc *doc,
+                    struct diag_pos *ret_pos)
 {
-	const char *n = ynode_str(
-	    ynode_get(ynode_get(doc->root, "metadata"), "template_name"));
+	const struct ynode *tn =
+	    ynode_get(ynode_get(doc->root, "metadata"), "template_name");
+	const char *n = ynode_str(tn);
 	const char *slash, *dot;
 	char *stem;
 
-	if (n)
+	if (n) {
+		*ret_pos = tn->pos;
 		return n;
+	}
+	*ret_pos = (struct diag_pos){doc->path, 1, 1};
 	slash = strrchr(doc->path, '/');
 	stem = xstrdup(slash ? slash + 1 : doc->path);
 	dot = strrchr(stem, '.');
 	if (dot)
 		stem[dot - stem] = '\0';
 	return mbuild_own(b, stem);
+}
+
+/* Whether two service names are one on the VIMs: Kubernetes names and
+ * labels keep only lowercase letters and digits, other runs become '-'. */
+static bool
+mbuild_same_vim_name(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a && !isalnum((unsigned char)*a))
+			a++;
+		while (*b && !isalnum((unsigned char)*b))
+			b++;
+		if (!*a || !*b)
+			return !*a && !*b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return false;
+		a++;
+		b++;
+		/* a run of punctuation on one side must face one on the
+		 * other */
+		if (!isalnum((unsigned char)*a) != !isalnum((unsigned char)*b))
+			return false;
+	}
+}
+
+/* A second service of one name: both would create, adopt and prune the
+ * same resources on the VIMs, each deleting what the other made. */
+static void
+mbuild_check_unique_name(struct mbuild *b, const struct nfv_service *s)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < b->m->nservices; i++) {
+		const struct nfv_service *o = &b->m->services[i];
+
+		if (!mbuild_same_vim_name(o->name, s->name))
+			continue;
+		diag_error(b->d, &s->name_pos,
+		           "service '%s' is defined twice: %s:%u:%u already "
+		           "defines %s%s%s; each descriptor deployed on its "
+		           "own needs its own name (metadata template_name, "
+		           "else the file name), since the name marks every "
+		           "resource it owns on the VIMs",
+		           s->name, o->name_pos.file, o->name_pos.line,
+		           o->name_pos.col,
+		           strcmp(o->name, s->name) == 0 ? "it" : "'",
+		           strcmp(o->name, s->name) == 0 ? "" : o->name,
+		           strcmp(o->name, s->name) == 0
+		               ? ""
+		               : "' (the same name on the VIMs, which keep "
+		                 "no case or punctuation)");
+		b->errors++;
+		return;
+	}
+}
+
+size_t
+nfv_model_check_links(const struct nfv_model *m, bool error, struct diag *d)
+{
+	size_t i, j, k, n = 0;
+
+	for (i = 0; i < m->nservices; i++) {
+		const struct nfv_service *s = &m->services[i];
+
+		if (s->kind != NFV_SERVICE_VNF)
+			continue;
+		for (j = 0; j < s->nvnfs; j++) {
+			for (k = 0; k < s->vnfs[j].ncps; k++) {
+				const struct nfv_cp *cp = &s->vnfs[j].cps[k];
+				char *msg;
+
+				if (!nfv_cp_unlinked(&s->vnfs[j], cp))
+					continue;
+				msg = xasprintf(
+				    "%s: VNF '%s' is deployed on its own, so "
+				    "no network service fills '%s' and the "
+				    "port of %s has no network; %s (import "
+				    "this VNFD from an NSD that gives '%s' a "
+				    "virtual link)",
+				    cp->name, s->vnfs[j].name, cp->link_export,
+				    cp->vdu,
+				    error ? "nothing is planned"
+				          : "plan and apply refuse it",
+				    cp->link_export);
+				if (error)
+					diag_error(d, &cp->link_export_pos,
+					           "%s", msg);
+				else
+					diag_warn(d, &cp->link_export_pos, "%s",
+					          msg);
+				free(msg);
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 /* The service's `metadata: {nfvsync.io/sync: apply|dry-run|suspend}`. */
@@ -877,8 +1172,9 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 	bool has_vdu = false;
 	size_t i;
 
-	s->name = mbuild_service_name(&b, doc);
+	s->name = mbuild_service_name(&b, doc, &s->name_pos);
 	s->file = doc->path;
+	mbuild_check_unique_name(&b, s);
 	s->description = ynode_str(ynode_get(doc->root, "description"));
 	mbuild_sync_mode(&b, s, doc);
 	for (i = 0; ynode_is_map(nodes) && i < nodes->n; i++) {
@@ -923,6 +1219,7 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 			vnf->pos = tmpl->pos;
 			mbuild_vnf(&b, s, vnf, vnfd);
 			mbuild_ns_links(s, vnf, vnfd, tmpl);
+			mbuild_check_ns_links(&b, vnf, tmpl);
 		} else if (tosca_type_is_a(t, "nfvsync.nodes.LoadBalancer")) {
 			continue; /* after every VNF exists */
 		} else if (mbuild_is_fp(t)) {
@@ -953,4 +1250,129 @@ nfv_model_add_unit(struct nfv_model *m, const struct tosca_unit *u,
 		                   ynode_get(topo, "groups"));
 	s->kind = s->nvnfs ? NFV_SERVICE_NS : NFV_SERVICE_OTHER;
 	return b.errors ? -EINVAL : 0;
+}
+
+/* One fixed address on one network of one VIM, for the duplicate check. */
+struct nfv_addr_use {
+	const char *vim;
+	const char *network; /* network_name, else the VL's name … */
+	const void *scope;   /* … within this VNF (NULL: a network name) */
+	struct nfv_addr addr;
+	const char *text;
+	struct diag_pos pos;
+	char *what; /* "CP1 of VNF web", for messages */
+};
+
+static int
+nfv_addr_use_cmp(const void *pa, const void *pb)
+{
+	const struct nfv_addr_use *a = pa, *b = pb;
+	int c;
+
+	if ((c = strcmp(a->vim, b->vim)) != 0 ||
+	    (c = strcmp(a->network, b->network)) != 0)
+		return c;
+	if (a->scope != b->scope)
+		return (uintptr_t)a->scope < (uintptr_t)b->scope ? -1 : 1;
+	if (a->addr.family != b->addr.family)
+		return a->addr.family < b->addr.family ? -1 : 1;
+	if ((c = memcmp(a->addr.bytes, b->addr.bytes, 16)) != 0)
+		return c;
+	/* the first in the sources is the one the others are told of */
+	if ((c = strcmp(a->pos.file ? a->pos.file : "",
+	                b->pos.file ? b->pos.file : "")) != 0)
+		return c;
+	if (a->pos.line != b->pos.line)
+		return a->pos.line < b->pos.line ? -1 : 1;
+	if (a->pos.col != b->pos.col)
+		return a->pos.col < b->pos.col ? -1 : 1;
+	return strcmp(a->what, b->what);
+}
+
+static void
+nfv_addr_use_add(struct nfv_addr_use **uses, size_t *n, const char *vim,
+                 const char *network, const void *scope, const char *text,
+                 const struct diag_pos *pos, char *what)
+{
+	struct nfv_addr_use *u;
+	struct nfv_addr a;
+
+	if (!vim || !network || !text || nfv_addr_parse(text, &a) < 0) {
+		free(what); /* no network to clash on, or reported */
+		return;
+	}
+	u = ADD(*uses, *n);
+	u->vim = vim;
+	u->network = network;
+	u->scope = scope;
+	u->addr = a;
+	u->text = text;
+	u->pos = *pos;
+	u->what = what;
+}
+
+int
+nfv_model_check_addresses(const struct nfv_model *m, struct diag *d)
+{
+	struct nfv_addr_use *uses = NULL;
+	size_t n = 0, i, j, k, first = 0;
+	int errors = 0;
+
+	for (i = 0; i < m->nservices; i++) {
+		const struct nfv_service *s = &m->services[i];
+
+		for (j = 0; j < s->nvnfs; j++) {
+			const struct nfv_vnf *vnf = &s->vnfs[j];
+
+			for (k = 0; k < vnf->ncps; k++) {
+				const struct nfv_cp *cp = &vnf->cps[k];
+
+				nfv_addr_use_add(
+				    &uses, &n, vnf->vim,
+				    cp->network_name ? cp->network_name
+				                     : cp->vl,
+				    cp->network_name ? NULL : vnf,
+				    cp->ip_address, &cp->ip_pos,
+				    strcmp(vnf->name, s->name) == 0
+				        ? xasprintf("%s of VNF %s", cp->name,
+				                    vnf->name)
+				        : xasprintf("%s of VNF %s (service %s)",
+				                    cp->name, vnf->name,
+				                    s->name));
+			}
+		}
+		for (j = 0; j < s->nbalancers; j++) {
+			const struct nfv_balancer *lb = &s->balancers[j];
+
+			nfv_addr_use_add(&uses, &n, lb->vim, lb->vip_network,
+			                 NULL, lb->vip_address, &lb->vip_pos,
+			                 xasprintf("the VIP of balancer %s "
+			                           "(service %s)",
+			                           lb->name, s->name));
+		}
+	}
+	if (n > 1)
+		qsort(uses, n, sizeof(*uses), nfv_addr_use_cmp);
+	for (i = 1; i < n; i++) {
+		const struct nfv_addr_use *a = &uses[first], *b = &uses[i];
+
+		if (strcmp(a->vim, b->vim) != 0 ||
+		    strcmp(a->network, b->network) != 0 ||
+		    a->scope != b->scope || a->addr.family != b->addr.family ||
+		    memcmp(a->addr.bytes, b->addr.bytes, 16) != 0) {
+			first = i;
+			continue;
+		}
+		diag_error(d, &b->pos,
+		           "%s: address %s is also given to %s at %s:%u:%u, "
+		           "on network %s of VIM %s; a fixed address can be "
+		           "given once per network",
+		           b->what, b->text, a->what, a->pos.file, a->pos.line,
+		           a->pos.col, a->network, a->vim);
+		errors++;
+	}
+	for (i = 0; i < n; i++)
+		free(uses[i].what);
+	free(uses);
+	return errors ? -EINVAL : 0;
 }

@@ -111,8 +111,15 @@ struct nfv_cp {
 	const char *vdu; /* virtualBinding */
 	const char *vl;  /* virtualLink, resolved through the NSD if needed */
 	const char *network_name; /* of that VL */
+	/* A virtualLink the VNFD leaves to an NSD (substitution_mappings):
+	 * the exported requirement's name and where it is mapped; vl stays
+	 * NULL while no NSD fills it. */
+	const char *link_export;
+	struct diag_pos link_export_pos;
 	const char *ip_address;
+	struct diag_pos ip_pos;
 	const char *mac_address;
+	struct diag_pos mac_pos;
 	bool management;
 	int order;
 	const char *vnic_type; /* "normal" unless the CP says (sriov…) */
@@ -175,6 +182,7 @@ struct nfv_balancer {
 	struct diag_pos pos;
 	struct diag_pos vim_pos;
 	const char *vip_address;
+	struct diag_pos vip_pos;
 	const char *vip_network; /* network_name of the VIP's VL */
 	const char *listener_protocol;
 	int listener_port;
@@ -221,6 +229,9 @@ enum nfv_sync_mode {
 
 struct nfv_service {
 	const char *name;
+	/* metadata.template_name, or the top of the file whose stem names
+	 * the service */
+	struct diag_pos name_pos;
 	const char *file;
 	const char *description;
 	enum nfv_service_kind kind;
@@ -271,6 +282,16 @@ int nfv_vim_secret(const struct nfv_vim *vim, char **ret, struct diag *reterr);
 int nfv_secret_read_file(const char *path, char **ret);
 /* Wipes a secret, then frees it; NULL-safe. */
 void nfv_secret_free(char *s);
+
+/*
+ * Reports each port of a VM VDU that would have no network: its CP's
+ * virtualLink is exported through substitution_mappings for an NSD to fill
+ * and the VNFD is deployed on its own. As warnings when loading (such a
+ * VNFD is a valid descriptor for NSDs), as errors when planning (error).
+ * Returns how many.
+ */
+size_t nfv_model_check_links(const struct nfv_model *m, bool error,
+                             struct diag *d);
 
 /* Frees the arrays of a model (strings are borrowed, see above). */
 void nfv_model_done(struct nfv_model *m);

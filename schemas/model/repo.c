@@ -193,6 +193,16 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 			          "unknown key '%s' in VIM registration",
 			          r->keys[i]->str);
 	}
+	for (i = 0; i < m->nvims; i++) {
+		if (strcmp(m->vims[i].name, name) != 0)
+			continue;
+		diag_error(d, &r->pos,
+		           "VIM '%s' is registered twice: %s registers it "
+		           "already; a VIM's name is its file name, which "
+		           "must be unique across the paths given",
+		           name, m->vims[i].file);
+		return -EINVAL;
+	}
 	m->vims = xrealloc(m->vims, (m->nvims + 1) * sizeof(*m->vims));
 	v = &m->vims[m->nvims++];
 	memset(v, 0, sizeof(*v));
@@ -259,6 +269,14 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 		return -EINVAL;
 	}
 	v->username = ynode_str(ynode_get(r, "username"));
+	if (v->kind == NFV_VIM_OPENSTACK && !v->username) {
+		diag_error(d, &r->pos,
+		           "VIM '%s': no username: an OpenStack VIM needs "
+		           "auth_url, username and password_env or "
+		           "password_file (Keystone password authentication)",
+		           name);
+		return -EINVAL;
+	}
 	v->project_name = ynode_str(ynode_get(r, "project_name"));
 	v->user_domain_name = ynode_str(ynode_get(r, "user_domain_name"));
 	v->project_domain_name = ynode_str(ynode_get(r, "project_domain_name"));
@@ -268,7 +286,11 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 	token = ynode_get(r, "bearer_token") ||
 	        ynode_get(r, "bearer_token_env") ||
 	        ynode_get(r, "bearer_token_file");
-	secret = token ? "bearer_token" : "password";
+	/* Kubernetes with auth_url: a bearer token, or a username and its
+	 * password. */
+	secret = token || (v->kind == NFV_VIM_KUBERNETES && !v->username)
+	             ? "bearer_token"
+	             : "password";
 	{
 		char *k_env = xasprintf("%s_env", secret);
 		char *k_file = xasprintf("%s_file", secret);
@@ -281,8 +303,7 @@ nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc, const char *name,
 			          "VIM '%s': %s is written in the file; keep "
 			          "secrets out of Git with %s or %s",
 			          name, secret, k_env, k_file);
-		else if (!v->secret_env && !v->secret_file &&
-		         (v->username || token))
+		else if (!v->secret_env && !v->secret_file)
 			diag_error(d, &top,
 			           "VIM '%s': no %s: give %s (an environment "
 			           "variable) or %s",
@@ -387,6 +408,22 @@ nfv_walk_dir(struct nfv_walk *w, const char *dir, bool vims, unsigned depth,
 	return r;
 }
 
+/* Whether VIM file i is one of the files before it (by real path). */
+static bool
+nfv_walk_seen(const struct nfv_walk *w, size_t i)
+{
+	char a[4096], b[4096];
+	size_t j;
+
+	if (!realpath(w->vim_files[i], a))
+		return false; /* loading it reports why */
+	for (j = 0; j < i; j++) {
+		if (realpath(w->vim_files[j], b) && strcmp(a, b) == 0)
+			return true;
+	}
+	return false;
+}
+
 static void
 nfv_walk_done(struct nfv_walk *w)
 {
@@ -434,6 +471,20 @@ nfv_is_param_file(const struct nfv_load_opts *o, const char *path)
 	return false;
 }
 
+/* false when path leads out of the directory root (NULL: none). */
+static bool
+nfv_below_root(const char *root, const char *path)
+{
+	char a[4096], b[4096];
+	size_t n;
+
+	if (!root || !realpath(root, a) || !realpath(path, b))
+		return true;
+	n = strlen(a);
+	return strcmp(a, "/") == 0 ||
+	       (strncmp(a, b, n) == 0 && (b[n] == '/' || b[n] == '\0'));
+}
+
 /* Loads one candidate file: a descriptor, or a skipped non-TOSCA file. */
 static int
 nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
@@ -446,6 +497,9 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 
 	if (!explicit && nfv_is_param_file(o, path))
 		return 0;
+	/* A link out of the directory is refused unread (by the load). */
+	if (!nfv_below_root(r->set.root, path))
+		return tosca_set_load(&r->set, path, &doc, d);
 	/* Probe first, so a parameter file in a directory is skipped, not
 	 * reported; a YAML error is reported by the real load below. */
 	diag_init(&quiet);
@@ -453,7 +507,10 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 		diag_done(&quiet);
 		return tosca_set_load(&r->set, path, &doc, d);
 	}
-	is_tosca = tosca_is_descriptor(probe->root);
+	/* A misspelt version key must not turn a descriptor into a skipped
+	 * file: the real load reports it. */
+	is_tosca = tosca_is_descriptor(probe->root) ||
+	           tosca_looks_like_descriptor(probe->root);
 	ydoc_free(probe);
 	diag_done(&quiet);
 	if (!is_tosca && !explicit) {
@@ -466,6 +523,43 @@ nfv_repo_add_file(struct nfv_repo *r, const struct nfv_load_opts *o,
 		return 0;
 	}
 	return tosca_set_load(&r->set, path, &doc, d);
+}
+
+/*
+ * The descriptor directory of a file named alone: the Git work tree it is
+ * in (a directory holding .git), else the working directory when the file
+ * is below it, else NULL (the file's own directory). Written to buf.
+ */
+static const char *
+nfv_file_root(const char *file, char *buf, size_t size)
+{
+	char cwd[4096], real[4096];
+	struct stat st;
+	char *slash;
+	size_t n;
+
+	if (!realpath(file, real) || !realpath(".", cwd))
+		return NULL;
+	while ((slash = strrchr(real, '/'))) {
+		char *git;
+		bool found;
+
+		*slash = '\0'; /* the next directory up */
+		git = xasprintf("%s/.git", real);
+		found = stat(git, &st) == 0;
+		free(git);
+		if (found) {
+			snprintf(buf, size, "%s", *real ? real : "/");
+			return buf;
+		}
+	}
+	if (!realpath(file, real))
+		return NULL;
+	n = strlen(cwd);
+	if (strcmp(cwd, "/") == 0 ||
+	    (strncmp(real, cwd, n) == 0 && real[n] == '/'))
+		return ".";
+	return NULL;
 }
 
 static const char *
@@ -568,7 +662,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
               const struct nfv_load_opts *opts, struct nfv_repo **ret,
               struct diag *d)
 {
-	static const struct nfv_load_opts no_opts = {NULL, 0, false};
+	static const struct nfv_load_opts no_opts = {NULL, 0, false, false};
 	struct nfv_repo *r = xcalloc(1, sizeof(*r));
 	struct nfv_walk w = {0};
 	size_t i;
@@ -596,6 +690,8 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 		} else if (S_ISDIR(st.st_mode)) {
 			size_t first = w.n;
 
+			/* Imports stay inside the directory given. */
+			r->set.root = paths[i];
 			if (nfv_walk_dir(&w, paths[i], false, 0, d) < 0)
 				rc = -EINVAL;
 			for (; first < w.n; first++) {
@@ -603,13 +699,23 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 				                      false, d) < 0)
 					rc = -EINVAL;
 			}
-		} else if (nfv_repo_add_file(r, opts, paths[i], true, d) < 0) {
-			rc = -EINVAL;
+		} else {
+			char root[4096];
+
+			r->set.root =
+			    nfv_file_root(paths[i], root, sizeof(root));
+			if (nfv_repo_add_file(r, opts, paths[i], true, d) < 0)
+				rc = -EINVAL;
 		}
 	}
+	r->set.root = NULL;
 	for (i = 0; i < w.nvim; i++) {
 		struct ydoc *doc;
 
+		/* A directory given twice (or inside another one given) is
+		 * read once, as its descriptors are. */
+		if (nfv_walk_seen(&w, i))
+			continue;
 		if (ydoc_load_file(w.vim_files[i], NULL, &doc, d) < 0) {
 			rc = -EINVAL;
 			continue;
@@ -636,6 +742,7 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 		    xrealloc(r->units, (r->nunits + 1) * sizeof(*r->units));
 		r->units[r->nunits++] = u;
 	}
+	tosca_set_check_params(&r->set, d);
 	if (rc < 0 || d->errors)
 		goto out;
 	if (r->nunits == 0) {
@@ -653,6 +760,10 @@ nfv_repo_load(const char *const *paths, size_t npaths,
 	}
 	if (rc == 0 && nfv_model_resolve_placement(&r->model, d) < 0)
 		rc = -EINVAL;
+	if (rc == 0 && nfv_model_check_addresses(&r->model, d) < 0)
+		rc = -EINVAL;
+	if (rc == 0)
+		nfv_model_check_links(&r->model, opts->deploy, d);
 out:
 	nfv_walk_done(&w);
 	if (rc == 0 && d->errors)

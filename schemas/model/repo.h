@@ -19,6 +19,8 @@ struct nfv_load_opts {
 	const char *const *param_files;
 	size_t nparam_files;
 	bool strict; /* lint findings are errors */
+	bool deploy; /* for plan/apply/run: a port left without a network is
+	              * an error, not a warning */
 };
 
 struct nfv_repo {
@@ -53,5 +55,8 @@ int nfv_model_add_vim(struct nfv_model *m, const struct ydoc *doc,
                       const char *name, struct diag *d);
 /* Checks placements against the registered VIMs and fills defaults. */
 int nfv_model_resolve_placement(struct nfv_model *m, struct diag *d);
+/* After placement: a fixed address (CP ip_address, balancer vip_address)
+ * given twice on one network of one VIM is an error at the second. */
+int nfv_model_check_addresses(const struct nfv_model *m, struct diag *d);
 
 #endif

@@ -28,8 +28,10 @@ struct tosca_input {
 };
 
 struct tosca_doc {
-	char *path; /* display path */
-	char *real; /* canonical path: identity within a set */
+	char *path;     /* display path */
+	char *real;     /* canonical path: identity within a set */
+	char *root_dir; /* canonical descriptor directory its imports stay in */
+	char *root_shown; /* the same as given, ending in '/', for messages */
 	struct ydoc *ydoc;
 	const struct ynode *root; /* a mapping once loaded */
 	const char *version;      /* tosca_definitions_version */
@@ -50,6 +52,10 @@ struct tosca_set {
 	struct ydoc **params; /* parameter files, in the order given */
 	size_t nparams;
 	const struct yload_limits *limits; /* NULL: defaults */
+	/* The descriptor directory of the next tosca_set_load: the file and
+	 * everything it imports must lie inside it (symbolic links resolved).
+	 * NULL: the loaded file's own directory. */
+	const char *root;
 };
 
 void tosca_set_init(struct tosca_set *s);
@@ -57,6 +63,16 @@ void tosca_set_done(struct tosca_set *s);
 
 /* true when root carries a tosca_definitions_version key. */
 bool tosca_is_descriptor(const struct ynode *root);
+/* true when root is meant as a descriptor even if its version key is
+ * missing: it has topology_template or node_types, or a key that is a
+ * misspelling of tosca_definitions_version. Such a file is never skipped. */
+bool tosca_looks_like_descriptor(const struct ynode *root);
+/*
+ * The word of the NULL-terminated list closest to word (optimal string
+ * alignment distance, at most 2 and shorter than word), for "did you mean"
+ * hints; NULL when none is that close. Borrowed from list.
+ */
+const char *tosca_suggest(const char *word, const char *const *list);
 /* Versions nfvsync reads, NULL-terminated. */
 extern const char *const tosca_supported_versions[];
 
@@ -70,6 +86,9 @@ int tosca_set_load(struct tosca_set *s, const char *path,
 /* Adds a parameter file: a mapping of input names to values, optionally
  * wrapped in a single `nsd:` or `vnfd:` key, flow or block style. */
 int tosca_set_add_params(struct tosca_set *s, const char *path, struct diag *d);
+/* Reports parameters that are an input of no document of the set (a lint
+ * finding, with the closest input name as a hint). Call after loading. */
+void tosca_set_check_params(const struct tosca_set *s, struct diag *d);
 /* Every document doc depends on, doc first, each once. Caller frees *ret. */
 size_t tosca_doc_closure(struct tosca_doc *doc, struct tosca_doc ***ret);
 

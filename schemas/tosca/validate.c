@@ -41,6 +41,32 @@ static const char *const topology_keys[] = {
     "groups",      "policies", "outputs",        "substitution_mappings",
     "workflows",   NULL,
 };
+static const char *const capability_keys[] = {
+    "properties",
+    "attributes",
+    "occurrences",
+    NULL,
+};
+static const char *const requirement_keys[] = {
+    "node", "capability", "relationship", "node_filter", "occurrences", NULL,
+};
+static const char *const artifact_keys[] = {
+    "type",        "file",
+    "repository",  "description",
+    "deploy_path", "artifact_version",
+    "checksum",    "checksum_algorithm",
+    "properties",  NULL,
+};
+static const char *const input_keys[] = {
+    "type",     "description", "required",   "default",
+    "status",   "constraints", "key_schema", "entry_schema",
+    "metadata", "value",       NULL,
+};
+static const char *const substitution_keys[] = {
+    "node_type",    "node",       "substitution_filter",
+    "properties",   "attributes", "capabilities",
+    "requirements", "interfaces", NULL,
+};
 static const char *const document_keys[] = {
     "tosca_definitions_version",
     "description",
@@ -73,6 +99,11 @@ vctx_in(const char *const *list, const char *s)
 	return false;
 }
 
+/*
+ * Keynames of the grammar are not extensible, unlike a type's properties:
+ * an unknown one is a typo that would silently drop what it holds
+ * ("requirments:" loses a port), so it is an error everywhere.
+ */
 static void
 vctx_check_keys(struct vctx *v, const struct ynode *map,
                 const char *const *allowed, const char *what)
@@ -82,10 +113,21 @@ vctx_check_keys(struct vctx *v, const struct ynode *map,
 	if (!ynode_is_map(map))
 		return;
 	for (i = 0; i < map->n; i++) {
-		if (!vctx_in(allowed, map->keys[i]->str))
-			diag_lint(v->d, &map->keys[i]->pos,
-			          "unknown key '%s' in %s", map->keys[i]->str,
-			          what);
+		const char *k = map->keys[i]->str;
+		const char *near;
+
+		if (vctx_in(allowed, k))
+			continue;
+		near = tosca_suggest(k, allowed);
+		if (near)
+			diag_error(v->d, &map->keys[i]->pos,
+			           "unknown key '%s' in %s (did you mean "
+			           "'%s'?)",
+			           k, what, near);
+		else
+			diag_error(v->d, &map->keys[i]->pos,
+			           "unknown key '%s' in %s", k, what);
+		v->errors++;
 	}
 }
 
@@ -604,8 +646,14 @@ vctx_requirements(struct vctx *v, const struct tosca_type *t,
 			diag_lint(v->d, &r->keys[0]->pos,
 			          "%s: unknown requirement '%s' for %s", owner,
 			          name, t->name);
-		if (ynode_is_map(target))
+		if (ynode_is_map(target)) {
+			char *what =
+			    xasprintf("%s: requirement '%s'", owner, name);
+
+			vctx_check_keys(v, target, requirement_keys, what);
+			free(what);
 			target = ynode_get(target, "node");
+		}
 		if (!target)
 			continue; /* capability-only requirement */
 		if (!ynode_is_scalar(target)) {
@@ -741,6 +789,9 @@ vctx_capabilities(struct vctx *v, const struct tosca_type *t,
 		const struct tosca_type *ct;
 		char *what;
 
+		what = xasprintf("%s: capability '%s'", owner, name);
+		vctx_check_keys(v, caps->items[i], capability_keys, what);
+		free(what);
 		if (!def) {
 			diag_lint(v->d, &caps->keys[i]->pos,
 			          "%s: unknown capability '%s' for %s", owner,
@@ -772,6 +823,11 @@ vctx_artifacts(struct vctx *v, const struct ynode *arts, const char *owner)
 		return;
 	for (i = 0; i < arts->n; i++) {
 		const struct ynode *tn = ynode_get(arts->items[i], "type");
+		char *what =
+		    xasprintf("%s: artifact '%s'", owner, arts->keys[i]->str);
+
+		vctx_check_keys(v, arts->items[i], artifact_keys, what);
+		free(what);
 
 		if (ynode_is_scalar(tn) &&
 		    !tosca_registry_find(v->reg, TOSCA_ARTIFACT_TYPE,
@@ -811,7 +867,12 @@ vctx_node_templates(struct vctx *v)
 			v->errors++;
 			continue;
 		}
-		vctx_check_keys(v, tmpl, node_template_keys, name);
+		{
+			char *what = xasprintf("node template '%s'", name);
+
+			vctx_check_keys(v, tmpl, node_template_keys, what);
+			free(what);
+		}
 		t = vctx_type(v, TOSCA_NODE_TYPE, tmpl, name);
 		if (t)
 			vctx_check_props(v, t, ynode_get(tmpl, "properties"),
@@ -995,6 +1056,7 @@ vctx_substitution(struct vctx *v, const struct ynode *sm)
 
 	if (!sm)
 		return;
+	vctx_check_keys(v, sm, substitution_keys, "substitution_mappings");
 	nt = ynode_get(sm, "node_type");
 	if (!ynode_is_scalar(nt)) {
 		diag_error(v->d, &sm->pos,
@@ -1058,6 +1120,9 @@ vctx_inputs(struct vctx *v, const struct tosca_doc *doc)
 		const char *type = ynode_str(ynode_get(in->def, "type"));
 		char *what;
 
+		what = xasprintf("input '%s'", in->name);
+		vctx_check_keys(v, in->def, input_keys, what);
+		free(what);
 		if (!type || !in->value)
 			continue;
 		if (!tosca_is_primitive(type) &&

@@ -169,8 +169,16 @@ ynode_builder_check_dups(struct ynode_builder *b, const struct ynode *map)
 	memcpy(sorted, map->keys, map->n * sizeof(*sorted));
 	qsort(sorted, map->n, sizeof(*sorted), ynode_key_cmp);
 	for (i = 1; i < map->n; i++) {
-		if (strcmp(sorted[i]->str, sorted[i - 1]->str) == 0)
-			diag_lint(b->d, &sorted[i]->pos,
+		if (strcmp(sorted[i]->str, sorted[i - 1]->str) != 0)
+			continue;
+		/* As an error nothing is used, so say only what is wrong. */
+		if (b->d->strict)
+			diag_error(b->d, &sorted[i]->pos,
+			           "duplicate mapping key '%s' (first at line "
+			           "%u)",
+			           sorted[i]->str, sorted[i - 1]->pos.line);
+		else
+			diag_warn(b->d, &sorted[i]->pos,
 			          "duplicate mapping key '%s' (first at line "
 			          "%u); the last value is used",
 			          sorted[i]->str, sorted[i - 1]->pos.line);
@@ -309,6 +317,48 @@ ynode_builder_done(struct ynode_builder *b)
 	free(b->pkeys);
 }
 
+/*
+ * libyaml fails where it notices the problem, which for an unclosed bracket
+ * or quote is often lines later; its context mark says where the construct
+ * began ("while parsing a flow sequence" at 83:18), so both are reported:
+ * "… (the flow sequence opened at 83:18)".
+ */
+static void
+ynode_syntax_error(const yaml_parser_t *p, const char *file, struct diag *d)
+{
+	struct diag_pos pos = {file, (unsigned)p->problem_mark.line + 1,
+	                       (unsigned)p->problem_mark.column + 1};
+	const char *problem = p->problem ? p->problem : "error";
+	const char *what = p->context;
+
+	if (!what) {
+		diag_error(d, &pos, "YAML syntax: %s", problem);
+		return;
+	}
+	if (strncmp(what, "while parsing ", 14) == 0)
+		what += 14;
+	else if (strncmp(what, "while scanning ", 15) == 0)
+		what += 15;
+	if (strncmp(what, "a ", 2) == 0) {
+		what += 2;
+	} else if (strncmp(what, "an ", 3) == 0) {
+		what += 3;
+	} else { /* "while scanning for the next token": no construct */
+		diag_error(d, &pos, "YAML syntax: %s %s", problem, p->context);
+		return;
+	}
+	if (p->context_mark.line == p->problem_mark.line &&
+	    p->context_mark.column == p->problem_mark.column)
+		diag_error(d, &pos, "YAML syntax: %s (in the %s)", problem,
+		           what);
+	else
+		diag_error(
+		    d, &pos, "YAML syntax: %s (the %s %s at %u:%u)", problem,
+		    what, strncmp(what, "flow ", 5) == 0 ? "opened" : "started",
+		    (unsigned)p->context_mark.line + 1,
+		    (unsigned)p->context_mark.column + 1);
+}
+
 void
 ydoc_free(struct ydoc *doc)
 {
@@ -360,18 +410,7 @@ ydoc_load_buffer(const char *name, const char *buf, size_t len,
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	for (;;) {
 		if (!yaml_parser_parse(&parser, &ev)) {
-			struct diag_pos pos = {
-			    doc->file, (unsigned)parser.problem_mark.line + 1,
-			    (unsigned)parser.problem_mark.column + 1};
-			if (parser.context)
-				diag_error(d, &pos, "YAML syntax: %s %s",
-				           parser.problem ? parser.problem
-				                          : "error",
-				           parser.context);
-			else
-				diag_error(d, &pos, "YAML syntax: %s",
-				           parser.problem ? parser.problem
-				                          : "error");
+			ynode_syntax_error(&parser, doc->file, d);
 			r = -EINVAL;
 			break;
 		}

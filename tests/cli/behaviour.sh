@@ -77,6 +77,55 @@ expect "inputs without parameters fail" 1 "input 'image_name' has no value" "$nf
 expect "duplicate key in the corpus is a warning" 0 "warning: duplicate mapping key 'mgmt_driver'" "$nfvsync" validate $corpus/vnfd/tosca-vnfd-monitoring-vdu-autoheal.yaml
 expect "and an error under --strict" 1 "error: duplicate mapping key 'mgmt_driver'" "$nfvsync" validate --strict $corpus/vnfd/tosca-vnfd-monitoring-vdu-autoheal.yaml
 
+expect "a duplicate key under --strict names no value as used" 0 "" \
+	sh -c "! '$nfvsync' validate --strict tests/cli/bad/duplicate-key-strict.yaml 2>&1 | grep -F 'value is used'"
+
+# One-word typos must not change what is deployed: errors, not warnings.
+cp -r $ex "$tmp/typo1"
+sed -i '1s/tosca_definitions_version/tosca_definition_version/' "$tmp/typo1/vnfd/site1-web.yaml"
+expect "a misspelt version key in a directory is an error, not a skipped file" 1 \
+	"vnfd/site1-web.yaml:1:1: error: unknown key 'tosca_definition_version' in the descriptor (did you mean 'tosca_definitions_version'?)" \
+	"$nfvsync" validate --strict "$tmp/typo1"
+cp -r $ex "$tmp/typo2"
+sed -i 's/^topology_template:/topology_templat:/' "$tmp/typo2/nsd/symmetric-web.yaml"
+expect "a misspelt topology_template is an error, not an empty plan" 1 \
+	"nsd/symmetric-web.yaml:17:1: error: unknown key 'topology_templat' in the descriptor (did you mean 'topology_template'?)" \
+	"$nfvsync" plan --offline "$tmp/typo2"
+cp -r $ex "$tmp/typo3"
+sed -i '46s/requirements:/requirments:/' "$tmp/typo3/vnfd/site1-web.yaml"
+expect "a misspelt requirements of a CP is an error" 1 \
+	"vnfd/site1-web.yaml:46:7: error: unknown key 'requirments' in node template 'CP1' (did you mean 'requirements'?)" \
+	"$nfvsync" validate "$tmp/typo3"
+
+# Imports stay inside the directory given.
+cp -r $ex "$tmp/outside"
+echo "tosca_definitions_version: tosca_simple_yaml_1_2" >"$tmp/secret.yaml"
+sed -i 's|  - ../vnfd/site2-web.yaml|  - ../vnfd/site2-web.yaml\n  - ../../secret.yaml|' "$tmp/outside/nsd/symmetric-web.yaml"
+expect "an import that leaves the directory is an error" 1 \
+	"nsd/symmetric-web.yaml:16:5: error: import '../../secret.yaml' is outside the descriptor directory $tmp/outside/" \
+	"$nfvsync" validate "$tmp/outside"
+cp -r $ex "$tmp/link"
+ln -s "$tmp/secret.yaml" "$tmp/link/vnfd/shared.yaml"
+expect "a descriptor that links out of the directory is not read" 1 \
+	"vnfd/shared.yaml: error: a symbolic link out of the descriptor directory $tmp/link/; not read" \
+	"$nfvsync" validate "$tmp/link"
+expect "an NSD named alone in a Git work tree imports from its siblings" 0 "" \
+	sh -c "cd $ex/nsd && ! '$nfvsync' validate symmetric-web.yaml 2>&1 | grep -F 'outside the descriptor directory'"
+
+# Parameters that no descriptor takes.
+echo "{image_name: a, image_source: b, flavor: c, flavr: d, zone: e, network: f, management: 'true', pkt_in_network: g, pkt_out_network: h, vendor: i}" >"$tmp/params2.yaml"
+expect "an unused parameter is a warning with a hint" 0 \
+	"params2.yaml:1:45: warning: parameter 'flavr' is not an input of any descriptor read (did you mean 'flavor'?)" \
+	"$nfvsync" validate -p "$tmp/params2.yaml" ../shared/corpus/tacker/vnfd/tosca-vnfd-with-params.yaml
+expect "and an error under --strict" 1 "params2.yaml:1:45: error: parameter 'flavr'" \
+	"$nfvsync" validate --strict -p "$tmp/params2.yaml" ../shared/corpus/tacker/vnfd/tosca-vnfd-with-params.yaml
+
+# A CPU target on a VM VDU's scaling policy does nothing: say so.
+sed '65a\          target_cpu_utilization_percentage: 50' ../shared/corpus/tacker/vnfd/tosca-vnfd-scale.yaml >"$tmp/cpu.yaml"
+expect "a CPU target on a VM VDU is a warning at it" 0 \
+	"cpu.yaml:66:11: warning: policy 'SP1': target_cpu_utilization_percentage has no effect on VM VDU 'VDU1'" \
+	"$nfvsync" validate "$tmp/cpu.yaml"
+
 # A repository whose placement names a VIM that is not registered.
 cp -r $ex "$tmp/repo"
 sed -i 's/vim: site2/vim: site3/' "$tmp/repo/nsd/symmetric-web.yaml"

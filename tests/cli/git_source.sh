@@ -78,7 +78,7 @@ expect "--source and a PATH" 1 "either a --source or PATHs" \
 g checkout -q --orphan empty && g rm -q -r --cached . && g commit -q --allow-empty -m nothing
 expect "an empty tree is an error, not 'nothing wanted'" 1 "no descriptors at" \
 	"$nfvsync" plan --offline --source "$url" --ref empty
-expect "and nothing was changed" 1 "nothing was changed on any VIM" \
+expect "and nothing was planned" 1 "1 error; nothing was planned." \
 	"$nfvsync" plan --offline --source "$url" --ref empty
 
 # a fix is read by the next run
@@ -87,6 +87,14 @@ sed -i 's/mem_size: lots/mem_size: 512 MB/' "$tmp/repo/deploy/vnfd/site2-web.yam
 g commit -q -am "site2: fixed"
 fixed=$(g rev-parse HEAD)
 expect "the next commit is read" 0 "Reading descriptors at ${fixed:0:7} (main)" \
+	"$nfvsync" validate --source "$url" --ref main --path deploy
+
+# an import that leaves the commit's files (here: into nfvsync's own cache)
+sed -i 's|  - ../vnfd/site2-web.yaml|  - ../vnfd/site2-web.yaml\n  - ../../../repo.git/config|' "$tmp/repo/deploy/nsd/symmetric-web.yaml"
+g commit -q -am "import from outside the tree"
+out=$(g rev-parse HEAD)
+expect "an import outside the commit's files is refused" 1 \
+	"${out:0:7}:deploy/nsd/symmetric-web.yaml:16:5: error: import '../../../repo.git/config' is outside the descriptor directory ${out:0:7}:deploy/" \
 	"$nfvsync" validate --source "$url" --ref main --path deploy
 
 echo "$pass passed, $fail failed"

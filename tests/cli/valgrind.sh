@@ -29,9 +29,12 @@ run 0 plan --offline -o json examples/symmetric-web
 run 1 plan examples/symmetric-web
 run 0 validate -p $corpus/nsd/ns_param.yaml $corpus/nsd/sample-tosca-nsd.yaml
 run 0 plan --offline $corpus/vnffgd/tosca-vnffgd-sample.yaml
-run 0 show $corpus/vnfd-containerized
+run 0 show $corpus/vnfd-containerized/tosca-vnfd-containerized.yaml
+run 1 show $corpus/vnfd-containerized  # three services of one name
 run 1 validate $corpus/vnfd
 run 1 validate tests/cli/bad
+run 1 validate tests/cli/bad/fixed-ip-twice.yaml
+run 1 plan --offline examples/symmetric-web/vnfd/site1-web.yaml
 run 1 plan no/such/path
 
 # The Git source: a local repository, a good and a broken commit.
@@ -54,8 +57,10 @@ run 1 validate --source file:///nonexistent
 # The controller's paths that need no VIM: one cycle on descriptors without
 # VIM files (actions skipped), a refused revision, a source that cannot be
 # read, the HTTP server up and down, status without a controller.
-run 0 watch --once --listen off $corpus/vnfd-containerized
-run 0 watch --once --listen 127.0.0.1:0 --log-format json $corpus/vnfd-containerized
+mkdir "$gtmp/cnf"
+cp $corpus/vnfd-containerized/tosca-vnfd-containerized.yaml "$gtmp/cnf/"
+run 0 watch --once --listen off "$gtmp/cnf"
+run 0 watch --once --listen 127.0.0.1:0 --log-format json "$gtmp/cnf"
 run 1 watch --once --listen off tests/cli/bad
 run 1 run --once --listen off --cache-dir "$gtmp/cache2" --source "file://$gtmp/repo" --ref broken
 run 1 run --once --listen off --source file:///nonexistent

@@ -226,6 +226,7 @@ test_plan_respawns_a_server_shut_off_behind_its_back(void **state)
 {
 	struct world *w = *state;
 	struct plan *p;
+	char *text;
 
 	world_find(w, PLAN_SERVER, "symmetric-web-site1-web-VDU1-0")->status =
 	    "SHUTOFF";
@@ -233,6 +234,11 @@ test_plan_respawns_a_server_shut_off_behind_its_back(void **state)
 	assert_int_equal(p->n, 1);
 	assert_int_equal(p->actions[0].op, PLAN_RESPAWN);
 	assert_int_equal(p->counts[PLAN_RESPAWN], 1);
+	/* no failover: the summary keeps its usual shape */
+	text = plan_to_text(p);
+	assert_non_null(strstr(text, "0 to replace, 1 to respawn, 0 to "
+	                             "delete.\n"));
+	free(text);
 	plan_free(p);
 }
 
@@ -241,6 +247,7 @@ test_plan_fails_over_a_balancer_in_error(void **state)
 {
 	struct world *w = *state;
 	struct plan *p;
+	char *text;
 
 	world_find(w, PLAN_LOADBALANCER, "symmetric-web-web-lb")->status =
 	    "ERROR";
@@ -248,6 +255,12 @@ test_plan_fails_over_a_balancer_in_error(void **state)
 	assert_int_equal(p->n, 1);
 	assert_int_equal(p->actions[0].op, PLAN_FAILOVER);
 	assert_int_equal(p->actions[0].kind, PLAN_LOADBALANCER);
+	/* the text summary counts failovers apart, as -o json does */
+	text = plan_to_text(p);
+	assert_non_null(strstr(text, "Plan: 0 to create, 0 to update, 0 to "
+	                             "replace, 0 to respawn, 1 to fail over, "
+	                             "0 to delete.\n"));
+	free(text);
 	plan_free(p);
 }
 

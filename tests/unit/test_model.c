@@ -1,9 +1,11 @@
 /*
  * Unit tests of nfv_model through nfv_repo_load: VM and container VDUs,
  * scaling applied to VDU instances, NS-provided virtual links, VIM
- * placement, balancers, the refusal of an empty source, and deterministic
- * JSON. Links nfv_model only. Repositories are written to a scratch
- * directory by each test, or read from the Tacker corpus and examples/.
+ * placement, balancers, the refusal of an empty source, deterministic
+ * JSON, and the checks across descriptors: service and VIM names, fixed
+ * addresses, ports whose network an NSD was to give. Links nfv_model
+ * only. Repositories are written to a scratch directory by each test, or
+ * read from the Tacker corpus and examples/.
  */
 #include "unit.h"
 
@@ -289,12 +291,27 @@ test_model_scaling_under_properties_sets_instances_of_every_target(void **state)
 	mres_done(&r);
 }
 
+/* vnfd_vm with CP1's fixed ip_address (line 21) swapped for another
+ * property on the same line, so that VDU1 may scale. */
+static char *
+vnfd_vm_without_fixed_ip(void)
+{
+	char *text = xstrdup(vnfd_vm);
+	char *ip = strstr(text, "ip_address: 10.0.0.5");
+
+	assert_non_null(ip);
+	memcpy(ip, "order: 0            ", strlen("ip_address: 10.0.0.5"));
+	return text;
+}
+
 /* vnfd_vm plus a Scaling policy of VDU1; policy line numbers follow the
- * base's last line. */
+ * base's last line. With fixed_ip, CP1 keeps its fixed address. */
 static void
-put_scaled_vnfd(struct mres *r, int min, int max, int dflt, int increment)
+put_scaled_vnfd_ip(struct mres *r, int min, int max, int dflt, int increment,
+                   bool fixed_ip)
 {
 	char text[4096];
+	char *base = fixed_ip ? xstrdup(vnfd_vm) : vnfd_vm_without_fixed_ip();
 
 	snprintf(text, sizeof(text),
 	         "%s"
@@ -307,8 +324,15 @@ put_scaled_vnfd(struct mres *r, int min, int max, int dflt, int increment)
 	         "          max_instances: %d\n"
 	         "          default_instances: %d\n"
 	         "          increment: %d\n",
-	         vnfd_vm, min, max, dflt, increment);
+	         base, min, max, dflt, increment);
+	free(base);
 	mres_put(r, "web.yaml", text);
+}
+
+static void
+put_scaled_vnfd(struct mres *r, int min, int max, int dflt, int increment)
+{
+	put_scaled_vnfd_ip(r, min, max, dflt, increment, false);
 }
 
 static void
@@ -401,7 +425,7 @@ test_model_ns_provides_virtual_links_of_vnf_connection_points(void **state)
 {
 	const char *path = CORPUS_DIR "/nsd";
 	const char *params[] = {CORPUS_DIR "/nsd/ns_param.yaml"};
-	struct nfv_load_opts opts = {params, 1, false};
+	struct nfv_load_opts opts = {params, 1, false, false};
 	struct mres r = {0};
 	const struct nfv_service *s;
 	const struct nfv_vnf *vnf1;
@@ -446,7 +470,7 @@ test_model_params_file_fills_inputs_and_is_not_a_descriptor(void **state)
 	const char *paths[] = {CORPUS_DIR "/vnfd/tosca-vnfd-with-params.yaml"};
 	const char *params[] = {CORPUS_DIR
 	                        "/vnfd/tosca-vnfd-param-values.yaml"};
-	struct nfv_load_opts opts = {params, 1, false};
+	struct nfv_load_opts opts = {params, 1, false, false};
 	struct mres r = {0};
 	const struct nfv_vdu *vdu;
 
@@ -695,6 +719,118 @@ test_model_directory_of_non_descriptors_is_an_error(void **state)
 }
 
 static void
+test_model_misspelt_version_key_in_a_directory_is_an_error(void **state)
+{
+	struct mres r;
+	char *text =
+	    xasprintf("tosca_definition_version:%s", strchr(vnfd_vm, ' '));
+
+	/* Skipping it would plan its VNF away: it is an error instead. */
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	mres_put(&r, "notes.yaml", "just: data\n");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 1, 1,
+	             "unknown key 'tosca_definition_version' in the "
+	             "descriptor (did you mean 'tosca_definitions_version'?)");
+	/* a file that does not look like a descriptor is still skipped */
+	expect_warning(&r.d, ANY, ANY, "not a TOSCA descriptor");
+	mres_done(&r);
+	free(text);
+}
+
+static void
+test_model_imports_stay_inside_the_directory_given(void **state)
+{
+	struct mres r;
+	char *outside = unit_tmpdir();
+	char *lib = unit_write(outside, "lib.yaml",
+	                       "tosca_definitions_version: "
+	                       "tosca_simple_yaml_1_2\n");
+	char *text = xasprintf("%simports:\n  - ../vnfd/lib.yaml\n  - %s\n",
+	                       vnfd_vm, lib);
+	char *link;
+	unsigned n = lines_of(vnfd_vm);
+
+	mres_init(&r);
+	mres_put(&r, "vnfd/web.yaml", text);
+	link = xasprintf("%s/vnfd/lib.yaml", r.dir);
+	assert_int_equal(symlink(lib, link), 0);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, n + 2, 5, "is outside the descriptor directory");
+	expect_error(&r.d, n + 3, 5, "is outside the descriptor directory");
+	/* the link itself, found by the walk, is not read either */
+	expect_error(&r.d, 0, 0,
+	             "a symbolic link out of the descriptor directory");
+	mres_done(&r);
+	free(text);
+	free(link);
+	free(lib);
+	unit_rmtree(outside);
+}
+
+static void
+test_model_unused_parameter_is_reported(void **state)
+{
+	struct mres r;
+	char *params;
+	const char *paths[1];
+	struct nfv_load_opts opts = {(const char *const *)&params, 1, false,
+	                             false};
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", vnfd_vm);
+	params = unit_write(r.dir, "params/p.yaml", "imag: cirros\n");
+	paths[0] = r.dir;
+	assert_int_equal(mres_load_paths(&r, paths, 1, &opts), 0);
+	expect_warning(&r.d, 1, 1,
+	               "parameter 'imag' is not an input of any descriptor "
+	               "read");
+	nfv_repo_free(r.repo);
+	diag_done(&r.d);
+	opts.strict = true;
+	assert_int_equal(mres_load_paths(&r, paths, 1, &opts), -EINVAL);
+	expect_error(&r.d, 1, 1, "parameter 'imag'");
+	free(params);
+	mres_done(&r);
+}
+
+static void
+test_model_cpu_target_on_a_vm_vdu_is_a_warning_at_it(void **state)
+{
+	struct mres r;
+	char *base = vnfd_vm_without_fixed_ip(); /* VDU1 scales */
+	char *text = xasprintf("%s"
+	                       "  policies:\n"
+	                       "    - SP1:\n"
+	                       "        type: tosca.policies.tacker.Scaling\n"
+	                       "        targets: [VDU1]\n"
+	                       "        properties:\n"
+	                       "          min_instances: 1\n"
+	                       "          max_instances: 3\n"
+	                       "          default_instances: 1\n"
+	                       "          increment: 1\n"
+	                       "          target_cpu_utilization_percentage: "
+	                       "60\n",
+	                       base);
+	unsigned n = lines_of(vnfd_vm);
+
+	free(base);
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	if (mres_load(&r) < 0)
+		unit_print_diags(&r.d);
+	assert_int_equal(r.rc, 0);
+	expect_warning(&r.d, n + 10, 11,
+	               "policy 'SP1': target_cpu_utilization_percentage has "
+	               "no effect on VM VDU 'VDU1'");
+	assert_int_equal(r.d.n, 1);
+	mres_done(&r);
+	free(text);
+}
+
+static void
 test_model_missing_path_is_an_error(void **state)
 {
 	const char *path = "/nonexistent/nfvsync/repo";
@@ -902,6 +1038,418 @@ test_model_balancer_default_route_to_vdu_scaled_to_zero_is_an_error(
 	mres_done(&r);
 }
 
+/* ---- checks that span descriptors: names, addresses, links ----------- */
+
+/* vnfd_vm under another template_name, CP1 on network `net`. */
+static char *
+vnfd_vm_named(const char *name, const char *net)
+{
+	const char *topo = strstr(vnfd_vm, "topology_template:");
+	const char *vl = strstr(vnfd_vm, "network_name: net0");
+	char *head = xstrndup(topo, (size_t)(vl - topo));
+	char *text =
+	    xasprintf("tosca_definitions_version: "
+	              "tosca_simple_profile_for_nfv_1_0_0\n"
+	              "metadata:\n"
+	              "  template_name: %s\n"
+	              "%snetwork_name: %s%s",
+	              name, head, net, vl + strlen("network_name: net0"));
+	free(head);
+	return text;
+}
+
+static void
+test_model_two_services_of_one_name_is_an_error_naming_both_files(void **state)
+{
+	struct mres r;
+	char *base = vnfd_vm_without_fixed_ip();
+	char *want;
+
+	mres_init(&r);
+	mres_put(&r, "a.yaml", vnfd_vm);
+	mres_put(&r, "b.yaml", base);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	assert_null(r.repo);
+	want = xasprintf("service 'web' is defined twice: %s/a.yaml:3:18 "
+	                 "already defines it",
+	                 r.dir);
+	assert_non_null(
+	    strstr(expect_error(&r.d, 3, 18, want)->file, "/b.yaml"));
+	free(want);
+	free(base);
+	mres_done(&r);
+}
+
+static void
+test_model_service_names_that_differ_in_case_and_punctuation_clash(void **state)
+{
+	/* Kubernetes names and labels keep neither: "Web_" is "web" there,
+	 * but "myweb" and "my-web" stay two names. */
+	struct mres r;
+	char *a = vnfd_vm_named("web", "net0");
+	char *b = vnfd_vm_named("Web_", "net1");
+	char *c = vnfd_vm_named("myweb", "net2");
+	char *d = vnfd_vm_named("my-web", "net3");
+
+	mres_init(&r);
+	mres_put(&r, "a.yaml", a);
+	mres_put(&r, "b.yaml", b);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 3, 18, "service 'Web_' is defined twice: ");
+	expect_error(&r.d, 3, 18,
+	             "already defines 'web' (the same name on the VIMs");
+	mres_done(&r);
+	mres_init(&r);
+	mres_put(&r, "c.yaml", c);
+	mres_put(&r, "d.yaml", d);
+	assert_int_equal(mres_load(&r), 0);
+	assert_no_diags(&r.d);
+	mres_done(&r);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
+static void
+test_model_fixed_ip_on_a_vdu_that_scales_is_an_error_at_the_address(
+    void **state)
+{
+	struct mres r;
+
+	mres_init(&r);
+	put_scaled_vnfd_ip(&r, 1, 3, 2, 1, true);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 21, 21,
+	             "CP1: fixed ip_address 10.0.0.5 on VDU1, which policy "
+	             "'SP1' scales to up to 3 instances: every instance's "
+	             "port would take this same address");
+	mres_done(&r);
+	/* max_instances alone counts: default 1 could be raised to 2 */
+	mres_init(&r);
+	put_scaled_vnfd_ip(&r, 1, 2, 1, 1, true);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 21, 21, "scales to up to 2 instances");
+	mres_done(&r);
+	/* one instance at most: the address is the instance's */
+	mres_init(&r);
+	put_scaled_vnfd_ip(&r, 1, 1, 1, 1, true);
+	assert_int_equal(mres_load(&r), 0);
+	assert_no_diags(&r.d);
+	mres_done(&r);
+}
+
+static void
+test_model_one_fixed_ip_twice_on_a_network_is_an_error_at_the_second(
+    void **state)
+{
+	struct mres r;
+	char *web2 = vnfd_vm_named("web2", "net0");
+	char *web3 = vnfd_vm_named("web3", "net1");
+	char *want;
+
+	mres_init(&r);
+	mres_put(&r, "a.yaml", vnfd_vm);
+	mres_put(&r, "b.yaml", web2);
+	mres_put(&r, "c.yaml", web3); /* the same address, another network */
+	mres_put(&r, "vims/site1.yaml", vim_openstack);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	want = xasprintf("CP1 of VNF web2: address 10.0.0.5 is also given "
+	                 "to CP1 of VNF web at %s/a.yaml:21:21, on network "
+	                 "net0 of VIM site1",
+	                 r.dir);
+	assert_non_null(
+	    strstr(expect_error(&r.d, 21, 21, want)->file, "/b.yaml"));
+	assert_int_equal(r.d.errors, 1);
+	free(want);
+	mres_done(&r);
+	free(web2);
+	free(web3);
+}
+
+/* A VNFD whose CP1 (fixed address ip) is linked by the NSD, and an NSD
+ * with a balancer at vip on the same network. The VIP is on line 15. */
+static void
+put_vip_repo(struct mres *r, const char *ip, const char *vip)
+{
+	char text[2048];
+
+	snprintf(
+	    text, sizeof(text),
+	    "tosca_definitions_version: tosca_simple_profile_for_nfv_1_0_0\n"
+	    "node_types:\n"
+	    "  ex.Web:\n"
+	    "    derived_from: tosca.nodes.nfv.VNF\n"
+	    "    requirements:\n"
+	    "      - virtualLink1: {node: tosca.nodes.nfv.VL}\n"
+	    "topology_template:\n"
+	    "  substitution_mappings:\n"
+	    "    node_type: ex.Web\n"
+	    "    requirements:\n"
+	    "      virtualLink1: [CP1, virtualLink]\n"
+	    "  node_templates:\n"
+	    "    VDU1:\n"
+	    "      type: tosca.nodes.nfv.VDU.Tacker\n"
+	    "      properties: {image: cirros, flavor: m1.tiny}\n"
+	    "    CP1:\n"
+	    "      type: tosca.nodes.nfv.CP.Tacker\n"
+	    "      properties: {ip_address: %s}\n"
+	    "      requirements:\n"
+	    "        - virtualBinding: {node: VDU1}\n",
+	    ip);
+	mres_put(r, "vnfd/web.yaml", text);
+	snprintf(
+	    text, sizeof(text),
+	    "tosca_definitions_version: tosca_simple_profile_for_nfv_1_0_0\n"
+	    "metadata:\n"
+	    "  template_name: shop\n"
+	    "imports:\n"
+	    "  - ../vnfd/web.yaml\n"
+	    "topology_template:\n"
+	    "  node_templates:\n"
+	    "    web:\n"
+	    "      type: ex.Web\n"
+	    "      requirements:\n"
+	    "        - virtualLink1: net0\n"
+	    "    net0:\n"
+	    "      type: tosca.nodes.nfv.VL\n"
+	    "      properties: {network_name: net0, vendor: acme}\n"
+	    "    lb:\n"
+	    "      type: nfvsync.nodes.LoadBalancer\n"
+	    "      properties:\n"
+	    "        vip_address: %s\n"
+	    "        listener: {port: 80}\n"
+	    "        pool: {member_port: 80}\n"
+	    "      requirements:\n"
+	    "        - virtualLink: net0\n"
+	    "        - members: web\n",
+	    vip);
+	mres_put(r, "nsd/shop.yaml", text);
+}
+
+static void
+test_model_vip_on_a_port_address_is_an_error(void **state)
+{
+	struct mres r;
+
+	mres_init(&r);
+	put_vip_repo(&r, "10.0.0.5", "10.0.0.5");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	assert_non_null(strstr(
+	    expect_error(&r.d, 18, 22,
+	                 "the VIP of balancer lb (service shop): address "
+	                 "10.0.0.5 is also given to CP1 of VNF web (service "
+	                 "shop) at ")
+	        ->file,
+	    "shop.yaml"));
+	mres_done(&r);
+	/* the same in IPv6, written two ways */
+	mres_init(&r);
+	put_vip_repo(&r, "'fd00::5'", "'fd00:0:0::5'");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 18, 22, "address fd00:0:0::5 is also given to");
+	mres_done(&r);
+	mres_init(&r);
+	put_vip_repo(&r, "10.0.0.5", "10.0.0.6");
+	assert_int_equal(mres_load(&r), 0);
+	assert_no_diags(&r.d);
+	mres_done(&r);
+}
+
+static void
+test_model_addresses_that_are_not_ip_addresses_are_errors(void **state)
+{
+	struct mres r;
+	char text[4096];
+	unsigned base = lines_of(vnfd_vm);
+
+	mres_init(&r);
+	put_vip_repo(&r, "10.10.0.300", "not-an-ip");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 18, 22,
+	             "lb: vip_address 'not-an-ip' is not an IPv4 or IPv6 "
+	             "address");
+	expect_error(&r.d, 18, 32,
+	             "CP1: ip_address '10.10.0.300' is not an IPv4 or IPv6 "
+	             "address");
+	mres_done(&r);
+	/* allowed_address_pairs take a prefix too (Neutron does) */
+	mres_init(&r);
+	snprintf(text, sizeof(text),
+	         "%s"
+	         "    CP2:\n"
+	         "      type: tosca.nodes.nfv.CP.Tacker\n"
+	         "      properties:\n"
+	         "        allowed_address_pairs:\n"
+	         "          - ip_address: 10.0.0.0/24\n"
+	         "          - ip_address: 10.0.0.0/33\n"
+	         "          - ip_address: 'fd00::/64'\n"
+	         "      requirements:\n"
+	         "        - virtualLink: {node: VL1}\n"
+	         "        - virtualBinding: {node: VDU1}\n",
+	         vnfd_vm);
+	mres_put(&r, "web.yaml", text);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, base + 6, 25,
+	             "CP2: allowed_address_pairs address '10.0.0.0/33' is not "
+	             "an IPv4 or IPv6 address (or ADDRESS/PREFIX)");
+	assert_int_equal(r.d.errors, 1);
+	mres_done(&r);
+}
+
+static void
+test_model_vim_registered_twice_is_an_error_naming_both_files(void **state)
+{
+	struct mres r;
+	char *other = unit_tmpdir();
+	const char *paths[2];
+	char *want;
+
+	mres_init(&r);
+	paths[0] = r.dir;
+	paths[1] = other;
+	mres_put(&r, "web.yaml", vnfd_vm);
+	mres_put(&r, "vims/site1.yaml", vim_openstack);
+	free(unit_write(other, "vims/site1.yaml",
+	                "auth_url: 'http://10.0.0.9:5000/v3'\n"
+	                "username: admin\n"
+	                "password_env: OTHER_PASSWORD\n"));
+	assert_int_equal(mres_load_paths(&r, paths, 2, NULL), -EINVAL);
+	want = xasprintf("VIM 'site1' is registered twice: %s/vims/site1.yaml "
+	                 "registers it already",
+	                 r.dir);
+	assert_non_null(strstr(expect_error(&r.d, 1, 1, want)->file, other));
+	free(want);
+	mres_done(&r);
+	unit_rmtree(other);
+}
+
+static void
+test_model_directory_given_twice_is_read_once(void **state)
+{
+	struct mres r;
+	const char *paths[2];
+	char *vims;
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", vnfd_vm);
+	mres_put(&r, "vims/site1.yaml", vim_openstack);
+	vims = xasprintf("%s/vims", r.dir);
+	paths[0] = r.dir;
+	paths[1] = r.dir;
+	assert_int_equal(mres_load_paths(&r, paths, 2, NULL), 0);
+	assert_no_diags(&r.d);
+	assert_int_equal(r.m->nservices, 1);
+	assert_int_equal(r.m->nvims, 1);
+	nfv_repo_free(r.repo);
+	diag_done(&r.d);
+	/* and a path inside another one given */
+	paths[1] = vims;
+	assert_int_equal(mres_load_paths(&r, paths, 2, NULL), 0);
+	assert_int_equal(r.m->nvims, 1);
+	free(vims);
+	mres_done(&r);
+}
+
+static void
+test_model_vim_without_credentials_is_an_error_at_load(void **state)
+{
+	struct mres r;
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", vnfd_vm);
+	mres_put(&r, "vims/os.yaml", "auth_url: 'http://127.0.0.1:25000/v3'\n");
+	mres_put(&r, "vims/k8s.yaml",
+	         "type: kubernetes\nauth_url: 'https://127.0.0.1:6443'\n");
+	mres_put(&r, "vims/k8suser.yaml",
+	         "type: kubernetes\nauth_url: 'https://127.0.0.1:6443'\n"
+	         "username: admin\n");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 1, 1,
+	             "VIM 'os': no username: an OpenStack VIM needs auth_url, "
+	             "username and password_env or password_file");
+	expect_error(&r.d, 1, 1,
+	             "VIM 'k8s': no bearer_token: give bearer_token_env");
+	expect_error(&r.d, 1, 1,
+	             "VIM 'k8suser': no password: give password_env");
+	assert_int_equal(r.d.errors, 3);
+	mres_done(&r);
+}
+
+static void
+test_model_vnfd_on_its_own_warns_that_an_exported_link_has_no_network(
+    void **state)
+{
+	const char *path = EXAMPLES_DIR "/symmetric-web/vnfd/site1-web.yaml";
+	struct mres r = {0};
+	struct diag d;
+
+	assert_int_equal(mres_load_paths(&r, &path, 1, NULL), 0);
+	expect_warning(&r.d, 30, 7,
+	               "CP1: VNF 'site1-web' is deployed on its own, so no "
+	               "network service fills 'virtualLink1' and the port of "
+	               "VDU1 has no network; plan and apply refuse it");
+	expect_warning(&r.d, 31, 7, "CP2: VNF 'site1-web'");
+	assert_int_equal(r.d.errors, 0);
+	/* what the planner asks: errors this time */
+	diag_init(&d);
+	assert_int_equal(nfv_model_check_links(r.m, true, &d), 2);
+	expect_error(&d, 30, 7, "nothing is planned");
+	diag_done(&d);
+	mres_done(&r);
+}
+
+static void
+test_model_nsd_leaving_an_exported_link_unfilled_is_an_error(void **state)
+{
+	/* The node type makes the requirement optional, so the validator
+	 * lets the NSD leave it out; the port would still need a network. */
+	struct mres r;
+	char text[2048];
+
+	mres_init(&r);
+	put_vip_repo(&r, "10.0.0.5", "10.0.0.6");
+	snprintf(
+	    text, sizeof(text),
+	    "tosca_definitions_version: tosca_simple_profile_for_nfv_1_0_0\n"
+	    "node_types:\n"
+	    "  ex.Web:\n"
+	    "    derived_from: tosca.nodes.nfv.VNF\n"
+	    "    requirements:\n"
+	    "      - virtualLink1: {node: tosca.nodes.nfv.VL,\n"
+	    "                       occurrences: [0, 1]}\n"
+	    "topology_template:\n"
+	    "  substitution_mappings:\n"
+	    "    node_type: ex.Web\n"
+	    "    requirements:\n"
+	    "      virtualLink1: [CP1, virtualLink]\n"
+	    "  node_templates:\n"
+	    "    VDU1:\n"
+	    "      type: tosca.nodes.nfv.VDU.Tacker\n"
+	    "      properties: {image: cirros, flavor: m1.tiny}\n"
+	    "    CP1:\n"
+	    "      type: tosca.nodes.nfv.CP.Tacker\n"
+	    "      requirements:\n"
+	    "        - virtualBinding: {node: VDU1}\n");
+	mres_put(&r, "vnfd/web.yaml", text);
+	mres_put(&r, "nsd/shop.yaml",
+	         "tosca_definitions_version: "
+	         "tosca_simple_profile_for_nfv_1_0_0\n"
+	         "metadata:\n"
+	         "  template_name: shop\n"
+	         "imports:\n"
+	         "  - ../vnfd/web.yaml\n"
+	         "topology_template:\n"
+	         "  node_templates:\n"
+	         "    web:\n"
+	         "      type: ex.Web\n");
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 9, 7,
+	             "web: requirement 'virtualLink1' is not filled, so the "
+	             "port of VDU1/CP1 has no network");
+	mres_done(&r);
+}
+
 static void
 test_model_json_is_deterministic(void **state)
 {
@@ -963,6 +1511,13 @@ main(void)
 	        test_model_empty_directory_is_an_error_not_an_empty_model),
 	    cmocka_unit_test(
 	        test_model_directory_of_non_descriptors_is_an_error),
+	    cmocka_unit_test(
+	        test_model_misspelt_version_key_in_a_directory_is_an_error),
+	    cmocka_unit_test(
+	        test_model_imports_stay_inside_the_directory_given),
+	    cmocka_unit_test(test_model_unused_parameter_is_reported),
+	    cmocka_unit_test(
+	        test_model_cpu_target_on_a_vm_vdu_is_a_warning_at_it),
 	    cmocka_unit_test(test_model_missing_path_is_an_error),
 	    cmocka_unit_test(test_model_example_balancer_spans_vims),
 	    cmocka_unit_test(test_model_balancer_member_must_be_a_vnf),
@@ -976,6 +1531,26 @@ main(void)
 	    cmocka_unit_test(
 	        test_model_balancer_default_route_to_vdu_scaled_to_zero_is_an_error),
 	    cmocka_unit_test(test_model_json_is_deterministic),
+	    cmocka_unit_test(
+	        test_model_two_services_of_one_name_is_an_error_naming_both_files),
+	    cmocka_unit_test(
+	        test_model_service_names_that_differ_in_case_and_punctuation_clash),
+	    cmocka_unit_test(
+	        test_model_fixed_ip_on_a_vdu_that_scales_is_an_error_at_the_address),
+	    cmocka_unit_test(
+	        test_model_one_fixed_ip_twice_on_a_network_is_an_error_at_the_second),
+	    cmocka_unit_test(test_model_vip_on_a_port_address_is_an_error),
+	    cmocka_unit_test(
+	        test_model_addresses_that_are_not_ip_addresses_are_errors),
+	    cmocka_unit_test(
+	        test_model_vim_registered_twice_is_an_error_naming_both_files),
+	    cmocka_unit_test(test_model_directory_given_twice_is_read_once),
+	    cmocka_unit_test(
+	        test_model_vim_without_credentials_is_an_error_at_load),
+	    cmocka_unit_test(
+	        test_model_vnfd_on_its_own_warns_that_an_exported_link_has_no_network),
+	    cmocka_unit_test(
+	        test_model_nsd_leaving_an_exported_link_unfilled_is_an_error),
 	    cmocka_unit_test(
 	        test_model_sync_metadata_sets_the_service_sync_mode),
 	    cmocka_unit_test(test_model_sync_metadata_absent_means_apply),

@@ -490,6 +490,74 @@ test_plan_text_groups_by_service_and_vim_and_ends_with_summary(void **state)
 }
 
 static void
+test_plan_text_marks_the_actions_of_a_suspended_service(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+	json_object *root, *acts, *v;
+	char *text, *json;
+	size_t i;
+
+	fixture_init(&f, true);
+	p = build(&f.m);
+	assert_int_equal(plan_count_suspended(p), 0);
+	text = plan_to_text(p);
+	assert_null(strstr(text, "Suspended"));
+	assert_null(strstr(text, "suspended services"));
+	free(text);
+	plan_free(p);
+
+	f.svc.sync = NFV_SYNC_SUSPEND;
+	p = build(&f.m);
+	assert_int_equal(plan_count_suspended(p), 18);
+	assert_true(plan_action_suspended(p, &p->actions[0]));
+	text = plan_to_text(p);
+	assert_non_null(strstr(
+	    text, "Network service shop (shop.yaml)\n\n Suspended "
+	          "(nfvsync.io/sync: suspend in its metadata): apply skips "
+	          "this\n service, run and watch leave it alone; the actions "
+	          "below are not carried out.\n"));
+	/* the actions are still shown, and counted */
+	assert_non_null(strstr(text, "  + loadbalancer  shop-lb\n"));
+	assert_non_null(
+	    strstr(text, "Plan: 18 to create, 0 to update, 0 to replace, 0 to "
+	                 "respawn, 0 to delete.\n(18 of these actions are in "
+	                 "suspended services: not carried out by apply, run or "
+	                 "watch.)\n"));
+	json = plan_to_json(p);
+	root = json_tokener_parse(json);
+	assert_true(json_object_object_get_ex(root, "actions", &acts));
+	for (i = 0; i < json_object_array_length(acts); i++) {
+		assert_true(json_object_object_get_ex(
+		    json_object_array_get_idx(acts, i), "suspended", &v));
+		assert_true(json_object_get_boolean(v));
+	}
+	json_object_put(root);
+	free(json);
+	free(text);
+	plan_free(p);
+}
+
+static void
+test_plan_text_says_which_file_an_unregistered_vim_needs(void **state)
+{
+	struct fixture f;
+	struct plan *p = NULL;
+	char *text;
+
+	fixture_init(&f, false);
+	f.m.nvims = 0;
+	f.svc.nvnfs = 1;
+	p = build(&f.m);
+	text = plan_to_text(p);
+	assert_non_null(strstr(text, "\n VIM site1 (not registered: apply "
+	                             "needs vims/site1.yaml)\n"));
+	assert_null(strstr(text, "localvim"));
+	free(text);
+	plan_free(p);
+}
+
+static void
 test_plan_of_empty_model_is_empty(void **state)
 {
 	struct nfv_model m = {0};
@@ -506,6 +574,32 @@ test_plan_of_empty_model_is_empty(void **state)
 	free(text);
 	plan_free(p);
 	plan_free(NULL);
+}
+
+static void
+test_plan_refuses_a_port_without_a_network(void **state)
+{
+	/* A VNFD deployed on its own whose CP2 link is left to an NSD: the
+	 * port would be planned on network "?". */
+	struct fixture f;
+	struct plan *p = NULL;
+	struct diag d;
+
+	fixture_init(&f, false);
+	f.svc.kind = NFV_SERVICE_VNF;
+	f.svc.nvnfs = 1;
+	f.cps[1].network_name = NULL;
+	f.cps[1].link_export = "virtualLink2";
+	f.cps[1].link_export_pos = (struct diag_pos){"web.yaml", 30, 7};
+	diag_init(&d);
+	assert_int_equal(plan_build(&f.m, NULL, NULL, &p, &d), -EINVAL);
+	assert_null(p);
+	expect_error(&d, 30, 7,
+	             "CP2: VNF 'web' is deployed on its own, so no network "
+	             "service fills 'virtualLink2' and the port of VDU1 has "
+	             "no network; nothing is planned");
+	assert_int_equal(d.errors, 1);
+	diag_done(&d);
 }
 
 /* ---- the example, end to end through the loader --------------------- */
@@ -579,7 +673,12 @@ main(void)
 	        test_plan_json_has_format_version_actions_and_summary),
 	    cmocka_unit_test(
 	        test_plan_text_groups_by_service_and_vim_and_ends_with_summary),
+	    cmocka_unit_test(
+	        test_plan_text_marks_the_actions_of_a_suspended_service),
+	    cmocka_unit_test(
+	        test_plan_text_says_which_file_an_unregistered_vim_needs),
 	    cmocka_unit_test(test_plan_of_empty_model_is_empty),
+	    cmocka_unit_test(test_plan_refuses_a_port_without_a_network),
 	    cmocka_unit_test(
 	        test_plan_of_symmetric_web_example_is_deterministic),
 	};

@@ -14,6 +14,7 @@
 #include "scalar.h"
 #include "types.h"
 #include "validate.h"
+#include "xalloc.h"
 #include "ynode.h"
 
 #define DATA TEST_DATA_DIR "/tosca"
@@ -819,6 +820,164 @@ test_document_header_checks(void **state)
 	unit_rmtree(dir);
 }
 
+static void
+test_document_import_must_stay_inside_the_descriptor_directory(void **state)
+{
+	char *dir = unit_tmpdir(), *out = unit_tmpdir();
+	char *ok = unit_write(dir, "vnfd/ok.yaml",
+	                      "tosca_definitions_version: "
+	                      "tosca_simple_yaml_1_2\n");
+	char *secret = unit_write(out, "secret.yaml",
+	                          "tosca_definitions_version: "
+	                          "tosca_simple_yaml_1_2\n");
+	char *ns =
+	    unit_write(dir, "nsd/ns.yaml",
+	               "tosca_definitions_version: tosca_simple_yaml_1_2\n"
+	               "imports:\n"
+	               "  - ../vnfd/ok.yaml\n"
+	               "  - /etc/passwd\n"
+	               "  - ../../../../../../../etc/passwd\n"
+	               "  - https://example.org/vnfd.yaml\n"
+	               "  - ../vnfd/link.yaml\n"
+	               "  - ../vnfd/nowhere\n");
+	char *link = xasprintf("%s/vnfd/link.yaml", dir);
+	struct tosca_set s;
+	struct tosca_doc *doc;
+	struct diag d;
+	const struct diag_entry *e;
+
+	assert_int_equal(symlink(secret, link), 0);
+	tosca_set_init(&s);
+	diag_init(&d);
+	s.root = dir;
+	assert_true(tosca_set_load(&s, ns, &doc, &d) < 0);
+	/* the import inside the directory was read */
+	assert_int_equal(doc->nimports, 1);
+	assert_non_null(strstr(doc->imports[0]->path, "vnfd/ok.yaml"));
+	e = expect_error(&d, 4, 5,
+	                 "import '/etc/passwd' is outside the descriptor "
+	                 "directory ");
+	assert_non_null(strstr(e->file, "nsd/ns.yaml"));
+	expect_error(&d, 5, 5,
+	             "import '../../../../../../../etc/passwd' is outside the "
+	             "descriptor directory ");
+	expect_error(&d, 6, 5,
+	             "import 'https://example.org/vnfd.yaml': URL imports are "
+	             "not supported; vendor the file into the repository");
+	e = expect_error(&d, 7, 5,
+	                 "import '../vnfd/link.yaml' is outside the "
+	                 "descriptor directory");
+	assert_non_null(strstr(e->message, "is a symbolic link out of it"));
+	expect_error(&d, 8, 5, "import '../vnfd/nowhere' not found");
+	assert_int_equal(d.errors, 5);
+	/* nothing outside was read */
+	assert_int_equal(s.n, 2);
+	tosca_set_done(&s);
+	diag_done(&d);
+
+	/* Without a root, the loaded file's directory is the root. */
+	tosca_set_init(&s);
+	diag_init(&d);
+	assert_true(tosca_set_load(&s, ns, &doc, &d) < 0);
+	expect_error(&d, 3, 5,
+	             "import '../vnfd/ok.yaml' is outside the descriptor "
+	             "directory ");
+	tosca_set_done(&s);
+	diag_done(&d);
+
+	/* A descriptor that is itself a link out of the root is not read. */
+	tosca_set_init(&s);
+	diag_init(&d);
+	s.root = dir;
+	assert_int_equal(tosca_set_load(&s, link, &doc, &d), -EINVAL);
+	expect_error(&d, 0, 0,
+	             "a symbolic link out of the descriptor directory");
+	assert_int_equal(s.n, 0);
+	tosca_set_done(&s);
+	diag_done(&d);
+	free(ok);
+	free(secret);
+	free(ns);
+	free(link);
+	unit_rmtree(dir);
+	unit_rmtree(out);
+}
+
+static void
+test_document_misspelt_version_key_is_named_with_a_hint(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *p = unit_write(dir, "v.yaml",
+	                     "description: x\n"
+	                     "tosca_definition_version: "
+	                     "tosca_simple_yaml_1_2\n");
+	struct tosca_set s;
+	struct tosca_doc *doc;
+	struct diag d;
+
+	tosca_set_init(&s);
+	diag_init(&d);
+	assert_int_equal(tosca_set_load(&s, p, &doc, &d), -EINVAL);
+	expect_error(&d, 2, 1,
+	             "unknown key 'tosca_definition_version' in the "
+	             "descriptor (did you mean 'tosca_definitions_version'?)");
+	assert_int_equal(d.errors, 1);
+	tosca_set_done(&s);
+	diag_done(&d);
+	free(p);
+	unit_rmtree(dir);
+}
+
+static void
+test_document_what_looks_like_a_descriptor(void **state)
+{
+	static const struct {
+		const char *text;
+		bool looks;
+	} cases[] = {
+	    {"tosca_definitions_version: x\n", true},
+	    {"tosca_definition_version: x\n", true},
+	    {"tosca_defintions_versoin: x\n", true},
+	    {"topology_template: {}\n", true},
+	    {"node_types: {}\n", true},
+	    {"image: cirros\nflavor: m1.tiny\n", false},
+	    {"nsd: {vl1_name: net0}\n", false},
+	    {"- a\n", false},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ydoc *doc;
+		struct diag d;
+
+		diag_init(&d);
+		assert_int_equal(ydoc_load_buffer("t.yaml", cases[i].text,
+		                                  strlen(cases[i].text), NULL,
+		                                  &doc, &d),
+		                 0);
+		if (tosca_looks_like_descriptor(doc->root) != cases[i].looks)
+			fail_msg("%s: want %d", cases[i].text, cases[i].looks);
+		ydoc_free(doc);
+		diag_done(&d);
+	}
+}
+
+static void
+test_document_suggest_finds_the_nearest_word(void **state)
+{
+	static const char *const keys[] = {"requirements", "properties",
+	                                   "capabilities", "type", NULL};
+
+	assert_string_equal(tosca_suggest("requirments", keys), "requirements");
+	assert_string_equal(tosca_suggest("porperties", keys), "properties");
+	assert_string_equal(tosca_suggest("capabilites", keys), "capabilities");
+	assert_string_equal(tosca_suggest("tpye", keys), "type");
+	assert_null(tosca_suggest("interfaces", keys));
+	assert_null(tosca_suggest("req", keys));
+	/* a word no longer than the distance suggests nothing */
+	assert_null(tosca_suggest("ty", keys));
+}
+
 /* Loads data/tosca/params/desc.yaml with the given parameter file (or
  * none) and builds its unit. */
 static int
@@ -947,6 +1106,53 @@ test_document_input_without_value_is_an_error_at_the_input(void **state)
 	tosca_unit_free(u);
 	tosca_set_done(&s);
 	diag_done(&d);
+}
+
+static void
+test_document_unused_parameter_is_a_lint_with_a_hint(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *flat = unit_write(dir, "flat.yaml",
+	                        "image: cirros\n"
+	                        "netwrok: net0\n"
+	                        "network: net0\n"
+	                        "zzz: 1\n");
+	char *nsd = unit_write(dir, "nsd.yaml",
+	                       "nsd:\n"
+	                       "  image: cirros\n"
+	                       "  network: net0\n"
+	                       "  vendr: acme\n");
+	struct tosca_set s;
+	struct tosca_doc *doc;
+	struct diag d;
+
+	tosca_set_init(&s);
+	diag_init(&d);
+	assert_int_equal(tosca_set_add_params(&s, flat, &d), 0);
+	assert_int_equal(tosca_set_add_params(&s, nsd, &d), 0);
+	assert_int_equal(tosca_set_load(&s, DATA "/params/desc.yaml", &doc, &d),
+	                 0);
+	tosca_set_check_params(&s, &d);
+	expect_warning(&d, 2, 1,
+	               "parameter 'netwrok' is not an input of any "
+	               "descriptor read (did you mean 'network'?)");
+	expect_warning(&d, 4, 1,
+	               "parameter 'zzz' is not an input of any descriptor "
+	               "read");
+	expect_warning(&d, 4, 3, "parameter 'vendr'");
+	assert_int_equal(d.n, 3);
+	assert_int_equal(d.errors, 0);
+	diag_done(&d);
+	diag_init(&d);
+	d.strict = true;
+	tosca_set_check_params(&s, &d);
+	expect_error(&d, 2, 1, "parameter 'netwrok'");
+	assert_int_equal(d.errors, 3);
+	tosca_set_done(&s);
+	diag_done(&d);
+	free(flat);
+	free(nsd);
+	unit_rmtree(dir);
 }
 
 static void
@@ -1457,19 +1663,113 @@ test_validate_unsupported_definitions_version(void **state)
 }
 
 static void
-test_validate_unknown_top_level_key_is_a_lint(void **state)
+test_validate_unknown_grammar_key_is_an_error_with_a_hint(void **state)
+{
+	struct vres v;
+
+	/* Not --strict: a typo in the grammar would silently drop what the
+	 * key holds, so it is always an error. */
+	assert_int_equal(
+	    validate_text(&v,
+	                  HEADER "  inputs:\n"
+	                         "    img: {type: string, defualt: cirros}\n"
+	                         "  node_templates:\n"
+	                         "    VL1:\n"
+	                         "      type: tosca.nodes.nfv.VL\n"
+	                         "      properties: {network_name: n, vendor: "
+	                         "v}\n"
+	                         "    CP1:\n"
+	                         "      type: tosca.nodes.nfv.CP.Tacker\n"
+	                         "      requirments:\n"
+	                         "        - virtualLink: VL1\n"
+	                         "    CP2:\n"
+	                         "      type: tosca.nodes.nfv.CP.Tacker\n"
+	                         "      requirements:\n"
+	                         "        - virtualLink: {nod: VL1}\n"
+	                         "  policies:\n"
+	                         "    - P1:\n"
+	                         "        type: tosca.policies.Placement\n"
+	                         "        trgets: [CP1]\n"
+	                         "  groups:\n"
+	                         "    G1:\n"
+	                         "        type: tosca.groups.Root\n"
+	                         "        member: [CP1]\n"
+	                         "  outputz: {}\n"
+	                         "topology: {}\n",
+	                  false),
+	    -EINVAL);
+	expect_error(&v.d, 4, 25,
+	             "unknown key 'defualt' in input 'img' (did you mean "
+	             "'default'?)");
+	expect_error(&v.d, 11, 7,
+	             "unknown key 'requirments' in node template 'CP1' (did "
+	             "you mean 'requirements'?)");
+	expect_error(&v.d, 16, 25,
+	             "unknown key 'nod' in CP2: requirement 'virtualLink' "
+	             "(did you mean 'node'?)");
+	expect_error(&v.d, 20, 9,
+	             "unknown key 'trgets' in policy 'P1' (did you mean "
+	             "'targets'?)");
+	expect_error(&v.d, 24, 9,
+	             "unknown key 'member' in group 'G1' (did you mean "
+	             "'members'?)");
+	expect_error(&v.d, 25, 3,
+	             "unknown key 'outputz' in topology_template (did you "
+	             "mean 'outputs'?)");
+	/* too far from any keyname for a hint */
+	expect_error(&v.d, 26, 1, "unknown key 'topology' in the descriptor");
+	vres_done(&v);
+}
+
+static void
+test_validate_unknown_key_in_capability_artifact_and_mappings(void **state)
+{
+	struct vres v;
+
+	assert_int_equal(
+	    validate_text(&v,
+	                  HEADER "  substitution_mappings:\n"
+	                         "    node_typ: tosca.nodes.nfv.VNF\n"
+	                         "  node_templates:\n"
+	                         "    VDU1:\n"
+	                         "      type: tosca.nodes.nfv.VDU.Tacker\n"
+	                         "      capabilities:\n"
+	                         "        nfv_compute:\n"
+	                         "          propertes: {num_cpus: 1}\n"
+	                         "      artifacts:\n"
+	                         "        img:\n"
+	                         "          type: "
+	                         "tosca.artifacts.Deployment.Image.VM\n"
+	                         "          fiel: http://x/cirros.img\n",
+	                  false),
+	    -EINVAL);
+	expect_error(&v.d, 4, 5,
+	             "unknown key 'node_typ' in substitution_mappings (did "
+	             "you mean 'node_type'?)");
+	expect_error(&v.d, 10, 11,
+	             "unknown key 'propertes' in VDU1: capability "
+	             "'nfv_compute' (did you mean 'properties'?)");
+	expect_error(&v.d, 14, 11,
+	             "unknown key 'fiel' in VDU1: artifact 'img' (did you "
+	             "mean 'file'?)");
+	vres_done(&v);
+}
+
+static void
+test_validate_misspelt_topology_template_is_an_error(void **state)
 {
 	struct vres v;
 
 	assert_int_equal(validate_text(&v,
-	                               HEADER "  node_templates: {}\n"
-	                                      "  outputz: {}\n"
-	                                      "topology: {}\n",
+	                               "tosca_definitions_version: "
+	                               "tosca_simple_profile_for_nfv_1_0_0\n"
+	                               "topology_templat:\n"
+	                               "  node_templates: {}\n",
 	                               false),
-	                 0);
-	expect_warning(&v.d, 4, 3,
-	               "unknown key 'outputz' in topology_template");
-	expect_warning(&v.d, 5, 1, "unknown key 'topology' in the descriptor");
+	                 -EINVAL);
+	expect_error(&v.d, 2, 1,
+	             "unknown key 'topology_templat' in the descriptor (did "
+	             "you mean 'topology_template'?)");
 	vres_done(&v);
 }
 
@@ -1583,6 +1883,12 @@ main(void)
 	        test_document_import_not_found_names_the_import_at_its_position),
 	    cmocka_unit_test(test_document_import_cycle_lists_the_chain),
 	    cmocka_unit_test(test_document_header_checks),
+	    cmocka_unit_test(
+	        test_document_import_must_stay_inside_the_descriptor_directory),
+	    cmocka_unit_test(
+	        test_document_misspelt_version_key_is_named_with_a_hint),
+	    cmocka_unit_test(test_document_what_looks_like_a_descriptor),
+	    cmocka_unit_test(test_document_suggest_finds_the_nearest_word),
 	    cmocka_unit_test(test_document_params_flow_map_with_trailing_comma),
 	    cmocka_unit_test(test_document_params_plain_map),
 	    cmocka_unit_test(test_document_params_wrapped_in_nsd),
@@ -1590,6 +1896,8 @@ main(void)
 	    cmocka_unit_test(
 	        test_document_input_without_value_is_an_error_at_the_input),
 	    cmocka_unit_test(test_document_params_file_must_be_a_mapping),
+	    cmocka_unit_test(
+	        test_document_unused_parameter_is_a_lint_with_a_hint),
 	    cmocka_unit_test(
 	        test_validate_accepts_a_correct_descriptor_without_findings),
 	    cmocka_unit_test(test_validate_unknown_node_type),
@@ -1614,7 +1922,12 @@ main(void)
 	    cmocka_unit_test(test_validate_bad_field_inside_a_data_type),
 	    cmocka_unit_test(test_validate_group_member_missing),
 	    cmocka_unit_test(test_validate_unsupported_definitions_version),
-	    cmocka_unit_test(test_validate_unknown_top_level_key_is_a_lint),
+	    cmocka_unit_test(
+	        test_validate_unknown_grammar_key_is_an_error_with_a_hint),
+	    cmocka_unit_test(
+	        test_validate_unknown_key_in_capability_artifact_and_mappings),
+	    cmocka_unit_test(
+	        test_validate_misspelt_topology_template_is_an_error),
 	    cmocka_unit_test(test_validate_input_value_of_wrong_type),
 	    cmocka_unit_test(test_validate_unknown_and_malformed_get_input),
 	    cmocka_unit_test(

@@ -157,7 +157,26 @@ test_ynode_duplicate_key_is_an_error_when_strict(void **state)
 	/* Still a tree: the caller decides what a lint error means. */
 	assert_int_equal(load("x:\n  k: 1\n  k: 2\n", true, &doc, &d), 0);
 	assert_int_equal(d.errors, 1);
-	expect_error(&d, 3, 3, "duplicate mapping key 'k'");
+	expect_error(&d, 3, 3, "duplicate mapping key 'k' (first at line 2)");
+	ydoc_free(doc);
+	diag_done(&d);
+}
+
+static void
+test_ynode_duplicate_key_error_does_not_say_a_value_is_used(void **state)
+{
+	struct ydoc *doc;
+	struct diag d;
+
+	/* An error stops the load: no value is used, so none is named. */
+	assert_int_equal(load("k: 1\nk: 2\n", true, &doc, &d), 0);
+	assert_int_equal(d.n, 1);
+	assert_null(strstr(d.entries[0].message, "value is used"));
+	ydoc_free(doc);
+	diag_done(&d);
+	/* A warning does say which value counts. */
+	assert_int_equal(load("k: 1\nk: 2\n", false, &doc, &d), 0);
+	expect_warning(&d, 2, 1, "; the last value is used");
 	ydoc_free(doc);
 	diag_done(&d);
 }
@@ -178,6 +197,35 @@ test_ynode_syntax_error_reports_line_and_column(void **state)
 	assert_int_equal(d.entries[0].line, 3);
 	assert_true(d.entries[0].col >= 1);
 	expect_error(&d, 3, ANY, "YAML syntax");
+	diag_done(&d);
+}
+
+static void
+test_ynode_syntax_error_names_where_the_construct_opened(void **state)
+{
+	struct ydoc *doc;
+	struct diag d;
+
+	/* libyaml notices the unclosed bracket a line later, at 3:2 */
+	assert_int_equal(load("a: 1\nb: [1, 2\n c: 3\n", false, &doc, &d),
+	                 -EINVAL);
+	expect_error(&d, 3, 3,
+	             "YAML syntax: did not find expected ',' or ']' (the flow "
+	             "sequence opened at 2:4)");
+	diag_done(&d);
+	/* at the end of the file */
+	assert_int_equal(load("a: {x: 1\n", false, &doc, &d), -EINVAL);
+	expect_error(&d, 2, 1, "(the flow mapping opened at 1:4)");
+	diag_done(&d);
+	/* an unclosed quote */
+	assert_int_equal(load("a: \"abc\nb: 2\n", false, &doc, &d), -EINVAL);
+	expect_error(&d, 3, 1, "(the quoted scalar started at 1:4)");
+	diag_done(&d);
+	/* no construct to name: the message stays as libyaml words it */
+	assert_int_equal(load("a: @x\n", false, &doc, &d), -EINVAL);
+	expect_error(&d, 1, 4,
+	             "found character that cannot start any token while "
+	             "scanning for the next token");
 	diag_done(&d);
 }
 
@@ -575,6 +623,10 @@ main(void)
 	    cmocka_unit_test(
 	        test_ynode_duplicate_key_warns_at_second_key_and_last_wins),
 	    cmocka_unit_test(test_ynode_duplicate_key_is_an_error_when_strict),
+	    cmocka_unit_test(
+	        test_ynode_duplicate_key_error_does_not_say_a_value_is_used),
+	    cmocka_unit_test(
+	        test_ynode_syntax_error_names_where_the_construct_opened),
 	    cmocka_unit_test(test_ynode_syntax_error_reports_line_and_column),
 	    cmocka_unit_test(test_ynode_bad_indentation_is_a_syntax_error),
 	    cmocka_unit_test(
