@@ -243,6 +243,7 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	vdu->user_data_format = prop_str(p, "user_data_format");
 	vdu->availability_zone = prop_str(p, "availability_zone");
 	vdu->config = prop_str(p, "config");
+	vdu->config_drive = prop_bool(p, "config_drive", false);
 	vdu->vcpus = (int)prop_int(compute, "num_cpus", 0);
 	vdu->mem_bytes = prop_size(compute, "mem_size");
 	vdu->disk_bytes = prop_size(compute, "disk_size");
@@ -296,6 +297,12 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	mbuild_containers(b, vdu, ynode_get(p, "vnfcs"));
 	if (ynode_get(p, "reservation_metadata"))
 		mbuild_unsupported(s, "reservation", name, tmpl);
+	/* RAW (and no format) is passed to the server as it is; the other
+	 * two are Heat's own wrappings. */
+	if (vdu->kind == NFV_VDU_VM && vdu->user_data &&
+	    vdu->user_data_format && strcmp(vdu->user_data_format, "RAW") != 0)
+		mbuild_unsupported(s, "user_data_format other than RAW", name,
+		                   tmpl);
 	if (ynode_get(compute, "numa_nodes") ||
 	    ynode_get(compute, "numa_node_count") ||
 	    ynode_get(compute, "cpu_allocation") ||
@@ -317,8 +324,8 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 }
 
 static void
-mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
-          const struct ynode *tmpl)
+mbuild_cp(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
+          const char *name, const struct ynode *tmpl)
 {
 	const struct ynode *p = ynode_get(tmpl, "properties");
 	const struct ynode *t;
@@ -327,6 +334,7 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 	size_t i;
 
 	cp->name = name;
+	cp->pos = tmpl->pos;
 	t = req_target(tmpl, "virtualBinding");
 	cp->vdu = t ? t->str : NULL;
 	t = req_target(tmpl, "virtualLink");
@@ -344,17 +352,32 @@ mbuild_cp(struct nfv_vnf *vnf, struct nfv_service *s, const char *name,
 	cp->security_groups = prop_strings(ynode_get(p, "security_groups"),
 	                                   &cp->nsecurity_groups);
 	for (i = 0; ynode_is_seq(aap) && i < aap->n; i++) {
+		struct nfv_address_pair *pair;
 		const char *ip = ynode_str(aap->items[i]);
 
 		if (!ip)
 			ip = prop_str(aap->items[i], "ip_address");
 		if (!ip)
 			continue;
-		cp->allowed_address_pairs =
-		    xrealloc(cp->allowed_address_pairs,
-		             (cp->nallowed_address_pairs + 1) *
-		                 sizeof(*cp->allowed_address_pairs));
-		cp->allowed_address_pairs[cp->nallowed_address_pairs++] = ip;
+		pair =
+		    ADD(cp->allowed_address_pairs, cp->nallowed_address_pairs);
+		pair->ip_address = ip;
+		pair->mac_address = prop_str(aap->items[i], "mac_address");
+	}
+	/* Neutron filters nothing on a port without port security, so it
+	 * refuses security groups and address pairs there. */
+	if (!cp->anti_spoofing &&
+	    (cp->nsecurity_groups || cp->nallowed_address_pairs)) {
+		const struct ynode *at =
+		    ynode_get(p, "anti_spoofing_protection");
+
+		diag_error(b->d, &at->pos,
+		           "%s: anti_spoofing_protection false turns port "
+		           "security off, which allows no %s",
+		           name,
+		           cp->nsecurity_groups ? "security_groups"
+		                                : "allowed_address_pairs");
+		b->errors++;
 	}
 }
 
@@ -555,7 +578,7 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 		if (!t || tosca_type_is_a(t, "tosca.nodes.nfv.VDU"))
 			continue;
 		if (tosca_type_is_a(t, "tosca.nodes.nfv.CP"))
-			mbuild_cp(vnf, s, name, nodes->items[i]);
+			mbuild_cp(b, vnf, s, name, nodes->items[i]);
 		else if (tosca_type_is_a(t, "tosca.nodes.nfv.VL"))
 			mbuild_vl(s, ADD(vnf->vls, vnf->nvls), name,
 			          nodes->items[i]);
