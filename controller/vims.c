@@ -85,10 +85,12 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 	free(s->res);
 	free(s->observed);
 	free(s->endpoints);
+	free(s->flavors);
 	s->res = NULL;
 	s->observed = NULL;
 	s->endpoints = NULL;
-	s->nres = s->nobserved = s->nendpoints = 0;
+	s->flavors = NULL;
+	s->nres = s->nobserved = s->nendpoints = s->nflavors = 0;
 	for (i = 0; i < s->n; i++) {
 		struct vim_conn *c = &s->conns[i];
 		const struct plan_observed_res *res;
@@ -107,6 +109,17 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 			                  (s->nres + v->n) * sizeof(*s->res));
 			for (j = 0; j < v->n; j++)
 				s->res[s->nres++] = v->res[j].obs;
+			{
+				struct plan_flavor *f = os_view_flavors(v, &n);
+
+				s->flavors = xrealloc(s->flavors,
+				                      (s->nflavors + n + 1) *
+				                          sizeof(*s->flavors));
+				memcpy(s->flavors + s->nflavors, f,
+				       n * sizeof(*f));
+				s->nflavors += n;
+				free(f);
+			}
 		} else if (c->k8s) {
 			const struct k8s_view *v;
 
@@ -152,6 +165,8 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 	s->obs.nvims = s->nobserved;
 	s->obs.endpoints = s->endpoints;
 	s->obs.nendpoints = s->nendpoints;
+	s->obs.flavors = s->flavors;
+	s->obs.nflavors = s->nflavors;
 	return ret;
 }
 
@@ -369,6 +384,7 @@ vim_set_done(struct vim_set *s)
 	free(s->conns);
 	free(s->res);
 	free(s->endpoints);
+	free(s->flavors);
 	free(s->observed);
 	memset(s, 0, sizeof(*s));
 }

@@ -39,6 +39,8 @@ struct vim_set {
 	size_t nres;
 	struct plan_endpoint *endpoints; /* ready pods; strings borrowed */
 	size_t nendpoints;
+	struct plan_flavor *flavors; /* OpenStack flavors; strings borrowed */
+	size_t nflavors;
 	struct plan_observed obs;
 	struct os_driver_opts os_opts;
 };

@@ -7,6 +7,7 @@
  * a member is drained before its server goes). Pure: no I/O.
  */
 #include "plan.h"
+#include "sha256.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -127,7 +128,16 @@ plan_attr(struct plan_action *a, const char *key, const char *fmt, ...)
 	a->attrs[a->nattrs].key = key;
 	a->attrs[a->nattrs].value = strbuf_detach(&sb);
 	a->attrs[a->nattrs].display_only = false;
+	a->attrs[a->nattrs].in_place = false;
 	a->nattrs++;
+}
+
+/* Marks the attribute added last. */
+static void
+plan_attr_mark(struct plan_action *a, bool display_only, bool in_place)
+{
+	a->attrs[a->nattrs - 1].display_only = display_only;
+	a->attrs[a->nattrs - 1].in_place = in_place;
 }
 
 static void
@@ -139,6 +149,192 @@ plan_owner(struct plan_action *a, const struct nfv_vnf *vnf,
 	a->model_vnf = vnf;
 	a->model_vdu = vdu;
 	a->instance = instance;
+}
+
+void
+plan_compute_of(const struct nfv_vdu *vdu, struct plan_compute *ret)
+{
+	const long long mib = 1024LL * 1024, gib = mib * 1024;
+
+	ret->vcpus = vdu->vcpus;
+	ret->ram_mib = (vdu->mem_bytes + mib - 1) / mib;
+	ret->disk_gib = (vdu->disk_bytes + gib - 1) / gib;
+}
+
+char *
+plan_compute_text(const struct plan_compute *need)
+{
+	return xasprintf("%d vCPU, %lld MiB RAM, %lld GiB disk", need->vcpus,
+	                 need->ram_mib, need->disk_gib);
+}
+
+/* Whether flavor a is to be preferred to b (both fit). */
+static bool
+plan_flavor_smaller(const struct plan_flavor *a, const struct plan_flavor *b)
+{
+	if (a->vcpus != b->vcpus)
+		return a->vcpus < b->vcpus;
+	if (a->ram_mib != b->ram_mib)
+		return a->ram_mib < b->ram_mib;
+	if (a->disk_gib != b->disk_gib)
+		return a->disk_gib < b->disk_gib;
+	return strcmp(a->name, b->name) < 0;
+}
+
+const struct plan_flavor *
+plan_flavor_pick(const struct plan_flavor *flavors, size_t n, const char *vim,
+                 const struct plan_compute *need)
+{
+	const struct plan_flavor *best = NULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct plan_flavor *f = &flavors[i];
+
+		if ((vim && (!f->vim || strcmp(f->vim, vim) != 0)) ||
+		    !f->name || f->vcpus < need->vcpus ||
+		    f->ram_mib < need->ram_mib || f->disk_gib < need->disk_gib)
+			continue;
+		if (!best || plan_flavor_smaller(f, best))
+			best = f;
+	}
+	return best;
+}
+
+static bool
+plan_has_flavors(const struct plan_observed *obs, const char *vim)
+{
+	size_t i;
+
+	for (i = 0; obs && i < obs->nflavors; i++) {
+		if (obs->flavors[i].vim &&
+		    strcmp(obs->flavors[i].vim, vim) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool plan_observed_vim(const struct plan_observed *obs, const char *vim);
+
+static int
+plan_kv_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct nfv_kv *)a)->key,
+	              ((const struct nfv_kv *)b)->key);
+}
+
+/* A Neutron port for a CP; name is taken. */
+static void
+plan_port(struct plan *p, const struct nfv_service *s,
+          const struct nfv_vnf *vnf, const struct nfv_vdu *vdu, int instance,
+          const struct nfv_cp *cp, char *name)
+{
+	struct plan_action *a = plan_add(p, PLAN_PORT, s, vnf->vim, name);
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	plan_owner(a, vnf, vdu, instance);
+	a->model_cp = cp;
+	plan_attr(a, "network", "%s",
+	          cp->network_name ? cp->network_name : "?");
+	if (cp->ip_address)
+		plan_attr(a, "fixed_ip", "%s", cp->ip_address);
+	if (cp->mac_address)
+		plan_attr(a, "mac_address", "%s", cp->mac_address);
+	if (!cp->anti_spoofing)
+		plan_attr(a, "port_security", "off");
+	/* Neutron changes these two on a port in place (PUT). */
+	for (i = 0; i < cp->nsecurity_groups; i++)
+		strbuf_printf(&sb, "%s%s", i ? ", " : "",
+		              cp->security_groups[i]);
+	if (sb.len) {
+		plan_attr(a, "security_groups", "%s", strbuf_str(&sb));
+		plan_attr_mark(a, false, true);
+	}
+	strbuf_done(&sb);
+	for (i = 0; i < cp->nallowed_address_pairs; i++) {
+		const struct nfv_address_pair *pair =
+		    &cp->allowed_address_pairs[i];
+
+		strbuf_printf(&sb, "%s%s", i ? ", " : "", pair->ip_address);
+		if (pair->mac_address)
+			strbuf_printf(&sb, " (%s)", pair->mac_address);
+	}
+	if (sb.len) {
+		plan_attr(a, "allowed_address_pairs", "%s", strbuf_str(&sb));
+		plan_attr_mark(a, false, true);
+	}
+	strbuf_done(&sb);
+}
+
+/* The flavor of a server: the descriptor's, or what nfv_compute needs
+ * (the spec) and, once the VIM's flavors are known, the one it gets. */
+static void
+plan_server_flavor(struct plan *p, struct plan_action *a,
+                   const struct nfv_vnf *vnf, const struct nfv_vdu *vdu)
+{
+	struct plan_compute need;
+	const struct plan_flavor *f;
+	char *text;
+
+	if (vdu->flavor) {
+		plan_attr(a, "flavor", "%s", vdu->flavor);
+		return;
+	}
+	plan_compute_of(vdu, &need);
+	text = plan_compute_text(&need);
+	plan_attr(a, "compute", "at least %s", text);
+	free(text);
+	if (!p->obs || !plan_observed_vim(p->obs, vnf->vim) ||
+	    !plan_has_flavors(p->obs, vnf->vim))
+		plan_attr(a, "flavor", "(the smallest that fits, at apply)");
+	else if ((f = plan_flavor_pick(p->obs->flavors, p->obs->nflavors,
+	                               vnf->vim, &need)))
+		plan_attr(a, "flavor", "%s (the smallest that fits)", f->name);
+	else
+		plan_attr(a, "flavor",
+		          "(none of VIM %s's flavors fits: apply "
+		          "fails)",
+		          vnf->vim);
+	plan_attr_mark(a, true, false);
+}
+
+/* Server metadata and user data, as the spec shows them: metadata sorted
+ * by key, user data by size and digest (it may hold secrets). */
+static void
+plan_server_extras(struct plan_action *a, const struct nfv_vdu *vdu)
+{
+	if (vdu->availability_zone)
+		plan_attr(a, "availability_zone", "%s", vdu->availability_zone);
+	if (vdu->key_name)
+		plan_attr(a, "key_name", "%s", vdu->key_name);
+	if (vdu->config_drive)
+		plan_attr(a, "config_drive", "true");
+	if (vdu->nmetadata) {
+		struct nfv_kv *kv = xcalloc(vdu->nmetadata, sizeof(*kv));
+		struct strbuf sb = STRBUF_INIT;
+		size_t i;
+
+		memcpy(kv, vdu->metadata, vdu->nmetadata * sizeof(*kv));
+		qsort(kv, vdu->nmetadata, sizeof(*kv), plan_kv_cmp);
+		for (i = 0; i < vdu->nmetadata; i++)
+			strbuf_printf(&sb, "%s%s=%s", i ? ", " : "", kv[i].key,
+			              kv[i].value);
+		plan_attr(a, "metadata", "%s", strbuf_str(&sb));
+		strbuf_done(&sb);
+		free(kv);
+	}
+	if (vdu->user_data && (!vdu->user_data_format ||
+	                       strcmp(vdu->user_data_format, "RAW") == 0)) {
+		uint8_t d[SHA256_LEN];
+		char hex[2 * SHA256_LEN + 1];
+
+		sha256_digest(vdu->user_data, strlen(vdu->user_data), d);
+		sha256_hex(d, SHA256_LEN, hex);
+		hex[12] = '\0';
+		plan_attr(a, "user_data", "%zu bytes, sha256 %s…",
+		          strlen(vdu->user_data), hex);
+	}
 }
 
 static void
@@ -158,35 +354,35 @@ plan_vm_vdu(struct plan *p, const struct nfv_service *s,
 
 			if (!cp->vdu || strcmp(cp->vdu, vdu->name) != 0)
 				continue;
-			a = plan_add(p, PLAN_PORT, s, vnf->vim,
-			             xasprintf("%s-%s", server, cp->name));
-			plan_owner(a, vnf, vdu, i);
-			plan_attr(a, "network", "%s",
-			          cp->network_name ? cp->network_name : "?");
-			if (cp->ip_address)
-				plan_attr(a, "fixed_ip", "%s", cp->ip_address);
-			if (cp->mac_address)
-				plan_attr(a, "mac_address", "%s",
-				          cp->mac_address);
-			if (!cp->anti_spoofing)
-				plan_attr(a, "port_security", "off");
+			plan_port(p, s, vnf, vdu, i, cp,
+			          xasprintf("%s-%s", server, cp->name));
 		}
 		a = plan_add(p, PLAN_SERVER, s, vnf->vim, server);
 		plan_owner(a, vnf, vdu, i);
 		plan_attr(a, "image", "%s", vdu->image ? vdu->image : "?");
-		if (vdu->flavor)
-			plan_attr(a, "flavor", "%s", vdu->flavor);
-		else
-			plan_attr(a, "flavor", "%d vCPU, %lld MB", vdu->vcpus,
-			          vdu->mem_bytes / 1000000);
-		if (vdu->availability_zone)
-			plan_attr(a, "availability_zone", "%s",
-			          vdu->availability_zone);
-		if (vdu->key_name)
-			plan_attr(a, "key_name", "%s", vdu->key_name);
+		plan_server_flavor(p, a, vnf, vdu);
+		plan_server_extras(a, vdu);
 		if (vdu->monitoring_action)
 			plan_attr(a, "on_failure", "%s",
 			          vdu->monitoring_action);
+	}
+}
+
+/* CPs bound to no VDU (a VIP port that servers share through their
+ * allowed_address_pairs): a port of the VNF's own, made before the VDUs. */
+static void
+plan_free_ports(struct plan *p, const struct nfv_service *s,
+                const struct nfv_vnf *vnf)
+{
+	size_t c;
+
+	for (c = 0; c < vnf->ncps; c++) {
+		const struct nfv_cp *cp = &vnf->cps[c];
+
+		if (!cp->vdu)
+			plan_port(p, s, vnf, NULL, -1, cp,
+			          xasprintf("%s-%s-%s", s->name, vnf->name,
+			                    cp->name));
 	}
 }
 
@@ -316,8 +512,6 @@ plan_member(struct plan *p, const struct nfv_service *s,
 	plan_attr(a, "runs_on", "%s", vnf->vim);
 	free(addr);
 }
-
-static bool plan_observed_vim(const struct plan_observed *obs, const char *vim);
 
 /* Label values are sanitised by drivers; compare names the same way. */
 static bool
@@ -502,9 +696,10 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 	free(base);
 }
 
-/* 64-bit FNV-1a over the kind and the spec attributes, in order. */
+/* 64-bit FNV-1a over the kind and the spec attributes, in order (without
+ * the in_place ones when fixed), as 16 hex digits. */
 static void
-plan_hash(struct plan_action *a)
+plan_hash_attrs(const struct plan_action *a, bool fixed, char ret[17])
 {
 	uint64_t h = 1469598103934665603ULL;
 	const char *parts[3];
@@ -515,7 +710,8 @@ plan_hash(struct plan_action *a)
 			parts[0] = plan_kind_name(a->kind);
 			parts[1] = "";
 			parts[2] = "";
-		} else if (a->attrs[i - 1].display_only) {
+		} else if (a->attrs[i - 1].display_only ||
+		           (fixed && a->attrs[i - 1].in_place)) {
 			continue;
 		} else {
 			parts[0] = a->attrs[i - 1].key;
@@ -534,8 +730,14 @@ plan_hash(struct plan_action *a)
 		h ^= '\n';
 		h *= 1099511628211ULL;
 	}
-	snprintf(a->spec_hash, sizeof(a->spec_hash), "%016llx",
-	         (unsigned long long)h);
+	snprintf(ret, 17, "%016llx", (unsigned long long)h);
+}
+
+static void
+plan_hash(struct plan_action *a)
+{
+	plan_hash_attrs(a, false, a->spec_hash);
+	plan_hash_attrs(a, true, a->fixed_hash);
 }
 
 static void
@@ -549,6 +751,7 @@ plan_desired(struct plan *p, const struct nfv_model *m)
 		for (j = 0; j < s->nvnfs; j++) {
 			const struct nfv_vnf *vnf = &s->vnfs[j];
 
+			plan_free_ports(p, s, vnf);
 			for (k = 0; k < vnf->nvdus; k++) {
 				if (vnf->vdus[k].kind == NFV_VDU_VM)
 					plan_vm_vdu(p, s, vnf, &vnf->vdus[k]);
@@ -645,8 +848,13 @@ plan_decide(struct plan_action *a, const struct plan_observed_res *o)
 		a->op = PLAN_FAILOVER;
 		a->reason = "load balancer is in ERROR";
 	} else if (!o->spec_hash || strcmp(o->spec_hash, a->spec_hash) != 0) {
-		a->op =
-		    plan_kind_immutable(a->kind) ? PLAN_REPLACE : PLAN_UPDATE;
+		/* A port whose only changes Neutron makes in place (security
+		 * groups, address pairs) is updated, not replaced. */
+		bool in_place = !o->drift && o->fixed_hash &&
+		                strcmp(o->fixed_hash, a->fixed_hash) == 0;
+
+		a->op = plan_kind_immutable(a->kind) && !in_place ? PLAN_REPLACE
+		                                                  : PLAN_UPDATE;
 		a->reason = o->drift
 		                ? o->drift
 		                : "the descriptors changed its specification";
@@ -683,6 +891,29 @@ plan_member_failing(const struct plan *desired, const struct plan_observed *obs,
 		o = plan_observed_find(obs, m);
 		if (o && o->health && strcmp(o->health, "ERROR") == 0 &&
 		    o->health_since > 0 && opts->now - o->health_since > grace)
+			return true;
+	}
+	return false;
+}
+
+/* Whether a port of the existing server a is created or replaced by p so
+ * far (ports come before their server): the server must be made again to
+ * take it. */
+static bool
+plan_port_renewed(const struct plan *p, const struct plan_action *a)
+{
+	size_t i, n = strlen(a->name);
+
+	if (a->kind != PLAN_SERVER)
+		return false;
+	for (i = 0; i < p->n; i++) {
+		const struct plan_action *port = &p->actions[i];
+
+		if (port->kind == PLAN_PORT &&
+		    (port->op == PLAN_CREATE || port->op == PLAN_REPLACE) &&
+		    strcmp(port->vim, a->vim) == 0 && port->vdu &&
+		    strncmp(port->name, a->name, n) == 0 &&
+		    port->name[n] == '-')
 			return true;
 	}
 	return false;
@@ -768,7 +999,7 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	static const struct plan_opts defaults = {0.5, false, 0, 0};
 	struct plan *desired = xcalloc(1, sizeof(*desired));
 	struct plan *p = xcalloc(1, sizeof(*p));
-	static const struct plan_observed empty = {NULL, 0, NULL, 0, NULL, 0};
+	static const struct plan_observed empty = {.res = NULL};
 	size_t i, ndelete = 0;
 
 	/* A port without a network cannot be created: refuse the whole
@@ -791,11 +1022,19 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 		struct plan_action *a = &desired->actions[i];
 
 		if (!plan_decide(a, plan_observed_find(obs, a))) {
-			if (!plan_member_failing(desired, obs, a, opts))
+			if (plan_port_renewed(p, a)) {
+				a->op = PLAN_REPLACE;
+				a->reason =
+				    "a port of it is new or replaced (a "
+				    "server takes its ports when made)";
+			} else if (plan_member_failing(desired, obs, a, opts)) {
+				a->op = PLAN_RESPAWN;
+				a->reason =
+				    "its pool member has been ERROR for "
+				    "longer than the grace period";
+			} else {
 				continue;
-			a->op = PLAN_RESPAWN;
-			a->reason = "its pool member has been ERROR for longer "
-			            "than the grace period";
+			}
 		}
 		p->actions =
 		    xrealloc(p->actions, (p->n + 1) * sizeof(*p->actions));

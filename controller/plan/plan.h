@@ -49,6 +49,10 @@ struct plan_attr {
 	const char *key;
 	char *value;
 	bool display_only; /* not part of the spec (e.g. "known after apply") */
+	/* Part of the spec, but the VIM changes it in place (a port's
+	 * security groups): a change to only such attributes is an update
+	 * even for a kind that is otherwise replaced. */
+	bool in_place;
 };
 
 struct plan_action {
@@ -63,11 +67,15 @@ struct plan_action {
 	 * from it (borrowed from the plan's model; NULL for deletes). */
 	const struct nfv_vnf *model_vnf;
 	const struct nfv_vdu *model_vdu;
-	int instance; /* -1 when not per instance */
+	const struct nfv_cp *model_cp; /* ports */
+	int instance;                  /* -1 when not per instance */
 	struct plan_attr *attrs;
 	size_t nattrs;
 	char spec_hash[17]; /* 64-bit FNV-1a of kind + spec attributes, hex */
-	const char *id;     /* the VIM's id, for actions on what exists */
+	/* The same over the attributes that are not in_place: equal fixed
+	 * hashes, the resource can be updated rather than replaced. */
+	char fixed_hash[17];
+	const char *id; /* the VIM's id, for actions on what exists */
 	const char *reason;
 };
 
@@ -77,10 +85,11 @@ struct plan_observed_res {
 	const char *vim;
 	const char *name;
 	const char *id;
-	const char *status;    /* the VIM's word: ACTIVE, ERROR, SHUTOFF… */
-	const char *service;   /* from the ownership tag */
-	const char *spec_hash; /* from the ownership tag, or NULL */
-	bool managed;          /* tagged managed-by=nfvsync */
+	const char *status;     /* the VIM's word: ACTIVE, ERROR, SHUTOFF… */
+	const char *service;    /* from the ownership tag */
+	const char *spec_hash;  /* from the ownership tag, or NULL */
+	const char *fixed_hash; /* ports: likewise, or NULL (then replaced) */
+	bool managed;           /* tagged managed-by=nfvsync */
 	/* Pool members: the balancer's word on the back end (operating
 	 * status: ONLINE, ERROR…) and since when, in Unix seconds (the
 	 * member's updated_at; 0 unknown). */
@@ -101,6 +110,22 @@ struct plan_endpoint {
 	const char *address; /* pod IP */
 };
 
+/* A flavor an OpenStack VIM offers (GET /flavors/detail). */
+struct plan_flavor {
+	const char *vim;
+	const char *name;
+	int vcpus;
+	long long ram_mib;
+	long long disk_gib;
+};
+
+/* What a VDU sized by nfv_compute needs of a flavor: at least these. */
+struct plan_compute {
+	int vcpus;
+	long long ram_mib;  /* mem_size, rounded up to MiB */
+	long long disk_gib; /* disk_size, rounded up to GiB */
+};
+
 struct plan_observed {
 	const struct plan_observed_res *res;
 	size_t n;
@@ -109,6 +134,10 @@ struct plan_observed {
 	/* Ready pods: the pool members of containerised VDUs. */
 	const struct plan_endpoint *endpoints;
 	size_t nendpoints;
+	/* Flavors of the observed OpenStack VIMs, to show which one a VDU
+	 * sized by nfv_compute gets. */
+	const struct plan_flavor *flavors;
+	size_t nflavors;
 };
 
 struct plan_opts {
@@ -161,6 +190,20 @@ size_t plan_count_suspended(const struct plan *p);
 /* Renderings; the caller frees the string. */
 char *plan_to_text(const struct plan *p);
 char *plan_to_json(const struct plan *p);
+
+/* What vdu's nfv_compute capability asks of a flavor. */
+void plan_compute_of(const struct nfv_vdu *vdu, struct plan_compute *ret);
+/*
+ * The smallest of the n flavors (those of vim only, when vim is not NULL)
+ * with at least need's vCPUs, RAM and disk: fewest vCPUs, then least RAM,
+ * then least disk, then the first name in byte order. NULL when none fits.
+ */
+const struct plan_flavor *plan_flavor_pick(const struct plan_flavor *flavors,
+                                           size_t n, const char *vim,
+                                           const struct plan_compute *need);
+/* "1 vCPU, 512 MiB RAM, 1 GiB disk" (what a flavor must have), caller
+ * frees. */
+char *plan_compute_text(const struct plan_compute *need);
 
 /* A DNS-1123 label from a name ("site2_web" -> "site2-web"), caller frees. */
 char *plan_dns_name(const char *name);

@@ -537,6 +537,93 @@ static const char *const neutron_subnet_keys[] = {
 };
 static const char *const neutron_sg_keys[] = {"name", "description", NULL};
 
+/*
+ * The port-security rules of a port create or update (in: the request's
+ * port; cur: the port as it is, NULL on create), as Neutron's
+ * port_security and allowed_address_pairs extensions apply them: groups
+ * must exist; without port security a port takes neither groups nor
+ * address pairs; a pair without a MAC gets the port's. 0, or the HTTP
+ * status with the message in err.
+ */
+static unsigned
+neutron_port_security(struct localvim *lv, struct json_object *in,
+                      struct json_object *cur, char *err, size_t errlen)
+{
+	struct json_object *sgs = lv_json_get(in, "security_groups");
+	struct json_object *pairs = lv_json_get(in, "allowed_address_pairs");
+	bool secure = lv_json_get(in, "port_security_enabled")
+	                  ? lv_json_bool(in, "port_security_enabled", true)
+	                  : lv_json_bool(cur, "port_security_enabled", true);
+	size_t i;
+
+	if (sgs == NULL && cur != NULL)
+		sgs = lv_json_get(cur, "security_groups");
+	if (pairs == NULL && cur != NULL)
+		pairs = lv_json_get(cur, "allowed_address_pairs");
+	for (i = 0; sgs && json_object_is_type(sgs, json_type_array) &&
+	            i < json_object_array_length(sgs);
+	     i++) {
+		const char *id =
+		    json_object_get_string(json_object_array_get_idx(sgs, i));
+
+		if (world_get(lv, LV_SECGROUP, id) == NULL) {
+			snprintf(err, errlen,
+			         "Security group %s does not exist",
+			         id ? id : "");
+			return 404;
+		}
+	}
+	if (!secure && sgs && json_object_array_length(sgs) > 0 &&
+	    (cur == NULL || lv_json_get(in, "security_groups"))) {
+		snprintf(err, errlen,
+		         "Port security must be enabled and port must have an "
+		         "IP address in order to use security groups.");
+		return 400;
+	}
+	if (!secure && pairs && json_object_is_type(pairs, json_type_array) &&
+	    json_object_array_length(pairs) > 0) {
+		snprintf(err, errlen,
+		         "Port Security must be enabled in order to have "
+		         "allowed address pairs on a port.");
+		return 409;
+	}
+	for (i = 0; pairs && json_object_is_type(pairs, json_type_array) &&
+	            i < json_object_array_length(pairs);
+	     i++) {
+		if (lv_json_str(json_object_array_get_idx(pairs, i),
+		                "ip_address") == NULL) {
+			snprintf(err, errlen,
+			         "Invalid input for allowed_address_pairs: "
+			         "ip_address is required");
+			return 400;
+		}
+	}
+	return 0;
+}
+
+/* After a create or update: a port without port security has no groups;
+ * pairs without a MAC show the port's. */
+static void
+neutron_port_settle(struct json_object *port, bool creating, bool groups_given)
+{
+	struct json_object *pairs = lv_json_get(port, "allowed_address_pairs");
+	size_t i;
+
+	if (creating && !groups_given &&
+	    !lv_json_bool(port, "port_security_enabled", true))
+		json_object_object_add(port, "security_groups",
+		                       json_object_new_array());
+	for (i = 0; pairs && json_object_is_type(pairs, json_type_array) &&
+	            i < json_object_array_length(pairs);
+	     i++) {
+		struct json_object *p = json_object_array_get_idx(pairs, i);
+
+		if (lv_json_str(p, "mac_address") == NULL)
+			lv_json_set_str(p, "mac_address",
+			                lv_json_str(port, "mac_address"));
+	}
+}
+
 static void
 neutron_create(struct localvim *lv, struct http_req *req,
                const struct neutron_coll *c)
@@ -586,12 +673,19 @@ neutron_create(struct localvim *lv, struct http_req *req,
 	}
 	case LV_PORT: {
 		struct json_object *ips = NULL;
+		char why[192];
+		unsigned status;
 
 		net =
 		    world_lookup(lv, LV_NETWORK, lv_json_str(in, "network_id"));
 		if (net == NULL) {
 			http_error(req, 404, "Network %s could not be found.",
 			           lv_json_str(in, "network_id"));
+			goto out;
+		}
+		status = neutron_port_security(lv, in, NULL, why, sizeof(why));
+		if (status) {
+			http_error(req, status, "%s", why);
 			goto out;
 		}
 		r = neutron_fixed_ips(lv, net, lv_json_get(in, "fixed_ips"),
@@ -602,6 +696,8 @@ neutron_create(struct localvim *lv, struct http_req *req,
 		}
 		obj = neutron_port_build(lv, net, ips, lv_json_str(in, "name"));
 		api_copy_keys(obj->json, in, neutron_port_keys);
+		neutron_port_settle(obj->json, true,
+		                    lv_json_get(in, "security_groups") != NULL);
 		break;
 	}
 	case LV_SECGROUP:
@@ -680,7 +776,15 @@ neutron_update(struct localvim *lv, struct http_req *req,
 	case LV_SECGROUP:
 		api_copy_keys(obj->json, in, neutron_sg_keys);
 		break;
-	case LV_PORT:
+	case LV_PORT: {
+		char why[192];
+		unsigned status =
+		    neutron_port_security(lv, in, obj->json, why, sizeof(why));
+
+		if (status) {
+			http_error(req, status, "%s", why);
+			goto out;
+		}
 		if (lv_json_get(in, "fixed_ips") != NULL) {
 			struct lv_obj *net =
 			    world_get(lv, LV_NETWORK,
@@ -703,7 +807,9 @@ neutron_update(struct localvim *lv, struct http_req *req,
 			json_object_put(old);
 		}
 		api_copy_keys(obj->json, in, neutron_port_keys);
+		neutron_port_settle(obj->json, false, true);
 		break;
+	}
 	default:
 		http_error(req, 400, "Cannot update %s", c->plural);
 		goto out;

@@ -451,6 +451,37 @@ nova_check_metadata(struct json_object *md)
 	return 0;
 }
 
+/* Nova's user_data: base64 text (RFC 4648 alphabet, padded to a multiple
+ * of 4) of at most 65535 bytes. */
+static bool
+nova_user_data_ok(struct json_object *v)
+{
+	const char *s;
+	size_t n, i, pad = 0;
+
+	if (v == NULL)
+		return true;
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	s = json_object_get_string(v);
+	n = strlen(s);
+	if (n > 65535 || n % 4 != 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (c == '=') {
+			pad++;
+			continue;
+		}
+		if (pad > 0 ||
+		    !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+		      (c >= '0' && c <= '9') || c == '+' || c == '/'))
+			return false;
+	}
+	return pad <= 2;
+}
+
 /* Attaches ports for the "networks" of a create request. */
 static int
 nova_attach(struct localvim *lv, struct http_req *req, struct lv_obj *obj,
@@ -599,6 +630,21 @@ nova_server_create(struct localvim *lv, struct http_req *req)
 		           "metadata.");
 		goto out;
 	}
+	if (!nova_user_data_ok(lv_json_get(in, "user_data"))) {
+		http_error(req, 400,
+		           "Invalid input for field/attribute user_data. "
+		           "Value: %s. %s is not a base64 string",
+		           lv_json_str(in, "user_data"),
+		           lv_json_str(in, "user_data"));
+		goto out;
+	}
+	/* One zone here, "nova", as on a default DevStack. */
+	if (lv_json_str(in, "availability_zone") != NULL &&
+	    strcmp(lv_json_str(in, "availability_zone"), "nova") != 0) {
+		http_error(req, 400,
+		           "The requested availability zone is not available");
+		goto out;
+	}
 	group_id =
 	    lv_json_str(lv_json_get(body, "os:scheduler_hints"), "group");
 	if (group_id != NULL &&
@@ -658,7 +704,9 @@ nova_server_create(struct localvim *lv, struct http_req *req)
 	lv_json_set_str(o, "OS-DCF:diskConfig", "MANUAL");
 	lv_json_set_int(o, "progress", 0);
 	lv_json_set_str(o, "OS-EXT-AZ:availability_zone", "nova");
-	lv_json_set_str(o, "config_drive", "");
+	/* Shown as the string "True" when asked for, "" when not. */
+	lv_json_set_str(o, "config_drive",
+	                lv_json_bool(in, "config_drive", false) ? "True" : "");
 	if (lv_json_str(in, "key_name"))
 		lv_json_set_str(o, "key_name", lv_json_str(in, "key_name"));
 	else

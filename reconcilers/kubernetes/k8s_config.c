@@ -6,6 +6,7 @@
  * touch the network, log, or put a secret into a message.
  */
 #include "k8s_config.h"
+#include "base64.h"
 #include "http.h"
 #include "model.h"
 #include "strbuf.h"
@@ -68,27 +69,6 @@ k8s_base64_decode(const char *in, char **ret)
 	return 0;
 }
 
-static char *
-k8s_base64_encode(const char *in, size_t n)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	for (i = 0; i < n; i += 3) {
-		unsigned v = (unsigned char)in[i] << 16;
-
-		if (i + 1 < n)
-			v |= (unsigned char)in[i + 1] << 8;
-		if (i + 2 < n)
-			v |= (unsigned char)in[i + 2];
-		strbuf_putc(&sb, k8s_b64[(v >> 18) & 63]);
-		strbuf_putc(&sb, k8s_b64[(v >> 12) & 63]);
-		strbuf_putc(&sb, i + 1 < n ? k8s_b64[(v >> 6) & 63] : '=');
-		strbuf_putc(&sb, i + 2 < n ? k8s_b64[v & 63] : '=');
-	}
-	return strbuf_detach(&sb);
-}
-
 /* ---- the config -------------------------------------------------------- */
 
 void
@@ -122,7 +102,7 @@ k8s_config_auth_header(const struct k8s_config *c)
 	if (!c->username || !*c->username)
 		return NULL;
 	pair = xasprintf("%s:%s", c->username, c->password ? c->password : "");
-	b64 = k8s_base64_encode(pair, strlen(pair));
+	b64 = base64_encode(pair, strlen(pair));
 	h = xasprintf("Authorization: Basic %s", b64);
 	nfv_secret_free(pair);
 	nfv_secret_free(b64);

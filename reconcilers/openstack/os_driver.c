@@ -6,6 +6,7 @@
  * (a 409 while it is PENDING_* means "try again", not failure).
  */
 #include "os_driver.h"
+#include "base64.h"
 #include "os_session.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -267,7 +268,10 @@ static const struct os_list os_lists[] = {
     {"network", "/v2.0/subnets?fields=id&fields=network_id&fields=cidr",
      PLAN_KIND_INVALID, "subnets"},
     {"image", "/v2/images", PLAN_KIND_INVALID, "images"},
-    {"compute", "/flavors", PLAN_KIND_INVALID, "flavors"},
+    {"network", "/v2.0/security-groups?fields=id&fields=name&fields=project_id",
+     PLAN_KIND_INVALID, "security_groups"},
+    /* detail: vcpus, ram and disk, to size VDUs given by nfv_compute */
+    {"compute", "/flavors/detail", PLAN_KIND_INVALID, "flavors"},
 };
 
 #define OS_NLISTS (sizeof(os_lists) / sizeof(os_lists[0]))
@@ -688,6 +692,99 @@ out:
 
 /* ---- per kind --------------------------------------------------------- */
 
+/*
+ * The security groups and address pairs of a port (those Neutron changes
+ * in place) into port. Group names become IDs through the view. 0, or
+ * -ENOENT with the group named.
+ */
+static int
+os_port_filters(struct os_driver *d, const struct plan_action *a,
+                struct json_object *port, struct diag *reterr)
+{
+	const struct nfv_cp *cp = a->model_cp;
+	struct json_object *sgs, *pairs;
+	size_t i;
+
+	if (!cp)
+		return 0;
+	sgs = json_object_new_array();
+	for (i = 0; i < cp->nsecurity_groups; i++) {
+		bool ambiguous;
+		const char *id = os_view_secgroup_id(
+		    &d->view, cp->security_groups[i],
+		    os_session_project_id(d->s), &ambiguous);
+
+		if (!id) {
+			diag_error(reterr, NULL,
+			           ambiguous ? "%s: several security groups "
+			                       "are called '%s' on VIM %s: "
+			                       "give its ID"
+			                     : "%s: security group '%s' does "
+			                       "not exist on VIM %s",
+			           a->name, cp->security_groups[i], d->vim);
+			json_object_put(sgs);
+			return -ENOENT;
+		}
+		json_object_array_add(sgs, json_object_new_string(id));
+	}
+	/* Without groups of its own a port gets the project's "default" on
+	 * create (and none with port security off): an update that drops
+	 * the last group puts that one back. */
+	if (!cp->nsecurity_groups && a->op == PLAN_UPDATE &&
+	    cp->anti_spoofing) {
+		bool ambiguous;
+		const char *id = os_view_secgroup_id(
+		    &d->view, "default", os_session_project_id(d->s),
+		    &ambiguous);
+
+		if (id)
+			json_object_array_add(sgs, json_object_new_string(id));
+	}
+	if (cp->nsecurity_groups || (a->op == PLAN_UPDATE && cp->anti_spoofing))
+		json_object_object_add(port, "security_groups", sgs);
+	else
+		json_object_put(sgs);
+	pairs = json_object_new_array();
+	for (i = 0; i < cp->nallowed_address_pairs; i++) {
+		struct json_object *pair = json_object_new_object();
+
+		json_object_object_add(
+		    pair, "ip_address",
+		    json_object_new_string(
+		        cp->allowed_address_pairs[i].ip_address));
+		if (cp->allowed_address_pairs[i].mac_address)
+			json_object_object_add(
+			    pair, "mac_address",
+			    json_object_new_string(
+			        cp->allowed_address_pairs[i].mac_address));
+		json_object_array_add(pairs, pair);
+	}
+	if (cp->nallowed_address_pairs ||
+	    (a->op == PLAN_UPDATE && cp->anti_spoofing))
+		json_object_object_add(port, "allowed_address_pairs", pairs);
+	else
+		json_object_put(pairs);
+	return 0;
+}
+
+/* Replaces a port's tags with those of action a. */
+static int
+os_port_tag(struct os_driver *d, const struct plan_action *a, const char *id,
+            struct diag *reterr)
+{
+	char *path = xasprintf("/v2.0/ports/%s/tags", id);
+	struct json_object *tags = json_object_new_object();
+	int r;
+
+	json_object_object_add(
+	    tags, "tags",
+	    os_port_tags_json(a->service, a->spec_hash, a->fixed_hash));
+	r = os_call(d, "network", "PUT", path, tags, NULL, reterr);
+	json_object_put(tags);
+	free(path);
+	return r;
+}
+
 static int
 os_port_create(struct os_driver *d, const struct plan_action *a,
                struct diag *reterr)
@@ -697,8 +794,7 @@ os_port_create(struct os_driver *d, const struct plan_action *a,
 	const char *ip = os_attr(a, "fixed_ip");
 	const char *mac = os_attr(a, "mac_address");
 	const char *sec = os_attr(a, "port_security");
-	struct json_object *body, *port, *resp = NULL, *created, *tags;
-	char *path;
+	struct json_object *body, *port, *resp = NULL, *created;
 	int r;
 
 	if (!net) {
@@ -709,6 +805,7 @@ os_port_create(struct os_driver *d, const struct plan_action *a,
 	}
 	body = json_object_new_object();
 	port = json_object_new_object();
+	json_object_object_add(body, "port", port);
 	json_object_object_add(port, "name", json_object_new_string(a->name));
 	json_object_object_add(port, "network_id", json_object_new_string(net));
 	if (ip) {
@@ -730,7 +827,11 @@ os_port_create(struct os_driver *d, const struct plan_action *a,
 	if (sec && strcmp(sec, "off") == 0)
 		json_object_object_add(port, "port_security_enabled",
 		                       json_object_new_boolean(0));
-	json_object_object_add(body, "port", port);
+	r = os_port_filters(d, a, port, reterr);
+	if (r < 0) {
+		json_object_put(body);
+		return r;
+	}
 	r = os_call(d, "network", "POST", "/v2.0/ports", body, &resp, reterr);
 	json_object_put(body);
 	if (r < 0)
@@ -741,22 +842,41 @@ os_port_create(struct os_driver *d, const struct plan_action *a,
 		return -EPROTO;
 	}
 	/* Neutron takes tags through their own resource. */
-	path = xasprintf(
-	    "/v2.0/ports/%s/tags",
-	    json_object_get_string(json_object_object_get(created, "id")));
-	tags = json_object_new_object();
-	json_object_object_add(tags, "tags",
-	                       os_tags_json(a->service, a->spec_hash));
-	r = os_call(d, "network", "PUT", path, tags, NULL, reterr);
-	json_object_put(tags);
-	free(path);
+	r = os_port_tag(
+	    d, a, json_object_get_string(json_object_object_get(created, "id")),
+	    reterr);
 	if (r == 0) {
-		json_object_object_add(created, "tags",
-		                       os_tags_json(a->service, a->spec_hash));
+		json_object_object_add(
+		    created, "tags",
+		    os_port_tags_json(a->service, a->spec_hash, a->fixed_hash));
 		os_driver_remember(d, a, created);
 	}
 	json_object_put(resp);
 	return r;
+}
+
+/* A port whose security groups or address pairs changed: both are set as
+ * the descriptor has them (PUT), then its tags. */
+static int
+os_port_update(struct os_driver *d, const struct plan_action *a,
+               struct diag *reterr)
+{
+	struct json_object *body = json_object_new_object();
+	struct json_object *port = json_object_new_object();
+	char *path;
+	int r;
+
+	json_object_object_add(body, "port", port);
+	r = os_port_filters(d, a, port, reterr);
+	if (r < 0) {
+		json_object_put(body);
+		return r;
+	}
+	path = xasprintf("/v2.0/ports/%s", a->id);
+	r = os_call(d, "network", "PUT", path, body, NULL, reterr);
+	json_object_put(body);
+	free(path);
+	return r < 0 ? r : os_port_tag(d, a, a->id, reterr);
 }
 
 static int
@@ -772,28 +892,82 @@ os_server_delete(struct os_driver *d, const char *id, struct diag *reterr)
 	return r;
 }
 
+/*
+ * The flavor of a server: the one the plan names, else (a VDU sized by
+ * nfv_compute) the smallest of the VIM's that has what it needs. NULL
+ * with the reason in reterr.
+ */
+static const char *
+os_server_flavor(struct os_driver *d, const struct plan_action *a,
+                 struct diag *reterr)
+{
+	const char *name = os_attr(a, "flavor");
+	const struct plan_flavor *f = NULL;
+	struct plan_flavor *all;
+	struct plan_compute need;
+	const char *id;
+	size_t n;
+	char *text;
+
+	if (name || !a->model_vdu) {
+		id = os_view_id_of(&d->view, "flavors", name);
+		if (!id)
+			diag_error(reterr, NULL,
+			           "%s: flavor '%s' does not exist on VIM %s",
+			           a->name, name ? name : "?", d->vim);
+		return id;
+	}
+	plan_compute_of(a->model_vdu, &need);
+	all = os_view_flavors(&d->view, &n);
+	f = plan_flavor_pick(all, n, NULL, &need);
+	id = f ? os_view_id_of(&d->view, "flavors", f->name) : NULL;
+	free(all);
+	if (!id) {
+		text = plan_compute_text(&need);
+		diag_error(reterr, NULL,
+		           "%s: no flavor on VIM %s has at least %s (of %zu "
+		           "flavors)",
+		           a->name, d->vim, text, n);
+		free(text);
+	}
+	return id;
+}
+
+/* The user data, base64 as Nova takes it: RAW, from the model (the plan
+ * shows only its size and digest). NULL when there is none. */
+static char *
+os_server_user_data(const struct plan_action *a)
+{
+	const struct nfv_vdu *vdu = a->model_vdu;
+
+	if (!os_attr(a, "user_data") || !vdu || !vdu->user_data)
+		return NULL;
+	return base64_encode(vdu->user_data, strlen(vdu->user_data));
+}
+
 static int
 os_server_create(struct os_driver *d, const struct plan_action *a,
                  struct diag *reterr)
 {
 	const char *image =
 	    os_view_id_of(&d->view, "images", os_attr(a, "image"));
-	const char *flavor =
-	    os_view_id_of(&d->view, "flavors", os_attr(a, "flavor"));
+	const char *flavor;
 	struct json_object *body, *srv, *nets, *md, *resp = NULL, *created;
 	size_t prefix = strlen(a->name), i;
 	char idx[16];
-	char *path;
+	char *path, *user_data;
 	int r;
 
-	if (!image || !flavor) {
-		const char *what = image ? "flavor" : "image";
-
-		diag_error(reterr, NULL, "%s: %s '%s' does not exist on VIM %s",
-		           a->name, what,
-		           os_attr(a, what) ? os_attr(a, what) : "?", d->vim);
+	if (!image) {
+		diag_error(reterr, NULL,
+		           "%s: image '%s' does not exist on VIM %s", a->name,
+		           os_attr(a, "image") ? os_attr(a, "image") : "?",
+		           d->vim);
 		return -ENOENT;
 	}
+	flavor = os_server_flavor(d, a, reterr);
+	if (!flavor)
+		return -ENOENT;
 	body = json_object_new_object();
 	srv = json_object_new_object();
 	nets = json_object_new_array();
@@ -829,6 +1003,21 @@ os_server_create(struct os_driver *d, const struct plan_action *a,
 		json_object_object_add(
 		    srv, "key_name",
 		    json_object_new_string(os_attr(a, "key_name")));
+	if (os_attr(a, "config_drive"))
+		json_object_object_add(srv, "config_drive",
+		                       json_object_new_boolean(1));
+	user_data = os_server_user_data(a);
+	if (user_data)
+		json_object_object_add(srv, "user_data",
+		                       json_object_new_string(user_data));
+	free(user_data);
+	/* The descriptor's metadata, then nfvsync's own keys (which win). */
+	for (i = 0; os_attr(a, "metadata") && a->model_vdu &&
+	            i < a->model_vdu->nmetadata;
+	     i++)
+		json_object_object_add(
+		    md, a->model_vdu->metadata[i].key,
+		    json_object_new_string(a->model_vdu->metadata[i].value));
 	json_object_object_add(md, "nfvsync.ns",
 	                       json_object_new_string(a->service));
 	if (a->vnf)
@@ -933,11 +1122,8 @@ os_port_apply(struct os_driver *d, const struct plan_action *a,
 		if (r < 0 || a->op == PLAN_DELETE)
 			return r;
 	}
-	if (a->op == PLAN_UPDATE) {
-		diag_error(reterr, NULL, "%s: ports are replaced, not updated",
-		           a->name);
-		return -EINVAL;
-	}
+	if (a->op == PLAN_UPDATE)
+		return os_port_update(d, a, reterr);
 	return os_port_create(d, a, reterr);
 }
 

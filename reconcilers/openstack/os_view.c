@@ -34,6 +34,7 @@ os_view_done(struct os_view *v)
 	free(v->subnets);
 	free(v->images);
 	free(v->flavors);
+	free(v->secgroups);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -57,6 +58,18 @@ os_json_str(struct json_object *o, const char *key)
 	    !json_object_is_type(f, json_type_string))
 		return NULL;
 	return json_object_get_string(f);
+}
+
+/* An integer field, 0 when absent or not a number. */
+static long long
+os_json_int(struct json_object *o, const char *key)
+{
+	struct json_object *f;
+
+	if (!json_object_object_get_ex(o, key, &f) ||
+	    !json_object_is_type(f, json_type_int))
+		return 0;
+	return json_object_get_int64(f);
 }
 
 static struct json_object *
@@ -106,6 +119,9 @@ os_view_new_res(struct os_view *v, enum plan_kind kind, struct json_object *o)
 		else if (strncmp(t, OS_TAG_SPEC, strlen(OS_TAG_SPEC)) == 0)
 			r->obs.spec_hash =
 			    os_view_str(v, t + strlen(OS_TAG_SPEC));
+		else if (strncmp(t, OS_TAG_FIXED, strlen(OS_TAG_FIXED)) == 0)
+			r->obs.fixed_hash =
+			    os_view_str(v, t + strlen(OS_TAG_FIXED));
 	}
 	return r;
 }
@@ -407,6 +423,9 @@ os_view_add_named(struct os_view *v, const char *collection,
 	} else if (strcmp(collection, "flavors") == 0) {
 		arr = &v->flavors;
 		n = &v->nflavors;
+	} else if (strcmp(collection, "security_groups") == 0) {
+		arr = &v->secgroups;
+		n = &v->nsecgroups;
 	} else {
 		return os_view_bad(collection, reterr);
 	}
@@ -420,6 +439,10 @@ os_view_add_named(struct os_view *v, const char *collection,
 		e->id = os_view_str(v, os_json_str(o, "id"));
 		e->network_id = os_view_str(v, os_json_str(o, "network_id"));
 		e->cidr = os_view_str(v, os_json_str(o, "cidr"));
+		e->project_id = os_view_str(v, os_json_str(o, "project_id"));
+		e->vcpus = (int)os_json_int(o, "vcpus");
+		e->ram_mib = os_json_int(o, "ram");
+		e->disk_gib = os_json_int(o, "disk");
 	}
 	return 0;
 }
@@ -472,6 +495,61 @@ os_view_id_of(const struct os_view *v, const char *collection, const char *name)
 			return arr[i].id;
 	}
 	return NULL;
+}
+
+const char *
+os_view_secgroup_id(const struct os_view *v, const char *ref,
+                    const char *project, bool *ret_ambiguous)
+{
+	const char *found = NULL;
+	size_t i, pass, n;
+
+	*ret_ambiguous = false;
+	for (i = 0; ref && i < v->nsecgroups; i++) {
+		if (v->secgroups[i].id && strcmp(v->secgroups[i].id, ref) == 0)
+			return v->secgroups[i].id;
+	}
+	/* By name: the project's own groups first (every project has a
+	 * "default"), then anybody's that the token may see. */
+	for (pass = 0; ref && pass < 2; pass++) {
+		n = 0;
+		for (i = 0; i < v->nsecgroups; i++) {
+			const struct os_named *g = &v->secgroups[i];
+			bool own = project && g->project_id &&
+			           strcmp(g->project_id, project) == 0;
+
+			if (!g->name || strcmp(g->name, ref) != 0 ||
+			    (pass == 0 && !own))
+				continue;
+			found = g->id;
+			n++;
+		}
+		if (n == 1)
+			return found;
+		if (n > 1) {
+			*ret_ambiguous = true;
+			return NULL;
+		}
+	}
+	return NULL;
+}
+
+struct plan_flavor *
+os_view_flavors(const struct os_view *v, size_t *ret_n)
+{
+	struct plan_flavor *f =
+	    xcalloc(v->nflavors ? v->nflavors : 1, sizeof(*f));
+	size_t i;
+
+	for (i = 0; i < v->nflavors; i++) {
+		f[i].vim = v->vim;
+		f[i].name = v->flavors[i].name;
+		f[i].vcpus = v->flavors[i].vcpus;
+		f[i].ram_mib = v->flavors[i].ram_mib;
+		f[i].disk_gib = v->flavors[i].disk_gib;
+	}
+	*ret_n = v->nflavors;
+	return f;
 }
 
 /* Whether IPv4 address lies in cidr ("10.10.0.0/24"). */
@@ -529,6 +607,20 @@ os_tags_json(const char *service, const char *spec_hash)
 	return a;
 }
 
+struct json_object *
+os_port_tags_json(const char *service, const char *spec_hash,
+                  const char *fixed_hash)
+{
+	struct json_object *a = os_tags_json(service, spec_hash);
+	char buf[128];
+
+	if (fixed_hash) {
+		snprintf(buf, sizeof(buf), "%s%s", OS_TAG_FIXED, fixed_hash);
+		json_object_array_add(a, json_object_new_string(buf));
+	}
+	return a;
+}
+
 static struct os_named *
 os_view_copy_named(struct os_view *dst, const struct os_named *src, size_t n)
 {
@@ -540,6 +632,10 @@ os_view_copy_named(struct os_view *dst, const struct os_named *src, size_t n)
 		out[i].id = os_view_str(dst, src[i].id);
 		out[i].network_id = os_view_str(dst, src[i].network_id);
 		out[i].cidr = os_view_str(dst, src[i].cidr);
+		out[i].project_id = os_view_str(dst, src[i].project_id);
+		out[i].vcpus = src[i].vcpus;
+		out[i].ram_mib = src[i].ram_mib;
+		out[i].disk_gib = src[i].disk_gib;
 	}
 	return out;
 }
@@ -563,6 +659,7 @@ os_view_copy(struct os_view *dst, const struct os_view *src)
 		r->obs.status = os_view_str(dst, s->obs.status);
 		r->obs.service = os_view_str(dst, s->obs.service);
 		r->obs.spec_hash = os_view_str(dst, s->obs.spec_hash);
+		r->obs.fixed_hash = os_view_str(dst, s->obs.fixed_hash);
 		r->address = os_view_str(dst, s->address);
 		r->parent_id = os_view_str(dst, s->parent_id);
 		r->network_id = os_view_str(dst, s->network_id);
@@ -577,4 +674,7 @@ os_view_copy(struct os_view *dst, const struct os_view *src)
 	dst->nimages = src->nimages;
 	dst->flavors = os_view_copy_named(dst, src->flavors, src->nflavors);
 	dst->nflavors = src->nflavors;
+	dst->secgroups =
+	    os_view_copy_named(dst, src->secgroups, src->nsecgroups);
+	dst->nsecgroups = src->nsecgroups;
 }

@@ -7,6 +7,7 @@
  *   nfvsync                 managed by nfvsync
  *   nfvsync.ns=<service>    the network service (or VNF) it belongs to
  *   nfvsync.spec=<hash>     the desired spec it was created from
+ *   nfvsync.fixed=<hash>    ports: that spec less what changes in place
  * Nova tags take no '/' or ',' and at most 60 characters; these fit.
  */
 #ifndef NFV_OS_VIEW_H
@@ -23,6 +24,8 @@ struct json_object;
 #define OS_TAG_MANAGED "nfvsync"
 #define OS_TAG_NS "nfvsync.ns="
 #define OS_TAG_SPEC "nfvsync.spec="
+/* Ports: the spec without what Neutron changes in place (plan.h). */
+#define OS_TAG_FIXED "nfvsync.fixed="
 
 /* One observed resource: the planner's view plus what apply needs. */
 struct os_res {
@@ -49,6 +52,10 @@ struct os_named {
 	const char *id;
 	const char *network_id; /* subnets */
 	const char *cidr;       /* subnets */
+	const char *project_id; /* security groups */
+	int vcpus;              /* flavors */
+	long long ram_mib;      /* flavors */
+	long long disk_gib;     /* flavors */
 };
 
 struct os_view {
@@ -56,8 +63,8 @@ struct os_view {
 	struct os_res *res;
 	size_t n;
 	size_t cap;
-	struct os_named *networks, *subnets, *images, *flavors;
-	size_t nnetworks, nsubnets, nimages, nflavors;
+	struct os_named *networks, *subnets, *images, *flavors, *secgroups;
+	size_t nnetworks, nsubnets, nimages, nflavors, nsecgroups;
 	char **strs; /* every string above */
 	size_t nstrs;
 	size_t capstrs;
@@ -96,12 +103,28 @@ const struct os_res *os_view_find(const struct os_view *v, enum plan_kind kind,
 const struct os_res *os_view_find_id(const struct os_view *v, const char *id);
 const char *os_view_id_of(const struct os_view *v, const char *collection,
                           const char *name);
+/*
+ * The ID of a security group given by ID or by name: a group of project
+ * (the token's, when not NULL) before the others'. NULL when there is
+ * none, or when the name is not unique among the groups it picks from
+ * (*ret_ambiguous is then true).
+ */
+const char *os_view_secgroup_id(const struct os_view *v, const char *ref,
+                                const char *project, bool *ret_ambiguous);
+/* The flavors as the planner takes them (caller frees the array; the
+ * strings stay the view's). */
+struct plan_flavor *os_view_flavors(const struct os_view *v, size_t *ret_n);
+
 /* The subnet of a network whose CIDR holds address (IPv4), or the
  * network's first subnet when address is NULL. */
 const char *os_view_subnet_for(const struct os_view *v, const char *network_id,
                                const char *address);
 
-/* The tags nfvsync puts on a resource, as a JSON array (caller puts). */
+/* The tags nfvsync puts on a resource, as a JSON array (caller puts);
+ * fixed_hash: ports only, else NULL. */
 struct json_object *os_tags_json(const char *service, const char *spec_hash);
+struct json_object *os_port_tags_json(const char *service,
+                                      const char *spec_hash,
+                                      const char *fixed_hash);
 
 #endif

@@ -308,6 +308,7 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	vdu->user_data_format = prop_str(p, "user_data_format");
 	vdu->availability_zone = prop_str(p, "availability_zone");
 	vdu->config = prop_str(p, "config");
+	vdu->config_drive = prop_bool(p, "config_drive", false);
 	vdu->vcpus = (int)prop_int(compute, "num_cpus", 0);
 	vdu->mem_bytes = prop_size(compute, "mem_size");
 	vdu->disk_bytes = prop_size(compute, "disk_size");
@@ -361,6 +362,12 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	mbuild_containers(b, vdu, ynode_get(p, "vnfcs"));
 	if (ynode_get(p, "reservation_metadata"))
 		mbuild_unsupported(s, "reservation", name, tmpl);
+	/* RAW (and no format) is passed to the server as it is; the other
+	 * two are Heat's own wrappings. */
+	if (vdu->kind == NFV_VDU_VM && vdu->user_data &&
+	    vdu->user_data_format && strcmp(vdu->user_data_format, "RAW") != 0)
+		mbuild_unsupported(s, "user_data_format other than RAW", name,
+		                   tmpl);
 	if (ynode_get(compute, "numa_nodes") ||
 	    ynode_get(compute, "numa_node_count") ||
 	    ynode_get(compute, "cpu_allocation") ||
@@ -392,6 +399,7 @@ mbuild_cp(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	size_t i;
 
 	cp->name = name;
+	cp->pos = tmpl->pos;
 	t = req_target(tmpl, "virtualBinding");
 	cp->vdu = t ? t->str : NULL;
 	t = req_target(tmpl, "virtualLink");
@@ -416,6 +424,7 @@ mbuild_cp(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	cp->security_groups = prop_strings(ynode_get(p, "security_groups"),
 	                                   &cp->nsecurity_groups);
 	for (i = 0; ynode_is_seq(aap) && i < aap->n; i++) {
+		struct nfv_address_pair *pair;
 		const struct ynode *v = aap->items[i];
 		const char *ip = ynode_str(v);
 
@@ -427,11 +436,25 @@ mbuild_cp(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 			continue;
 		mbuild_check_address(b, name, "allowed_address_pairs address",
 		                     v, true);
-		cp->allowed_address_pairs =
-		    xrealloc(cp->allowed_address_pairs,
-		             (cp->nallowed_address_pairs + 1) *
-		                 sizeof(*cp->allowed_address_pairs));
-		cp->allowed_address_pairs[cp->nallowed_address_pairs++] = ip;
+		pair =
+		    ADD(cp->allowed_address_pairs, cp->nallowed_address_pairs);
+		pair->ip_address = ip;
+		pair->mac_address = prop_str(aap->items[i], "mac_address");
+	}
+	/* Neutron filters nothing on a port without port security, so it
+	 * refuses security groups and address pairs there. */
+	if (!cp->anti_spoofing &&
+	    (cp->nsecurity_groups || cp->nallowed_address_pairs)) {
+		const struct ynode *at =
+		    ynode_get(p, "anti_spoofing_protection");
+
+		diag_error(b->d, &at->pos,
+		           "%s: anti_spoofing_protection false turns port "
+		           "security off, which allows no %s",
+		           name,
+		           cp->nsecurity_groups ? "security_groups"
+		                                : "allowed_address_pairs");
+		b->errors++;
 	}
 }
 

@@ -91,6 +91,7 @@ struct nfv_vdu {
 	const char *user_data_format;
 	const char *availability_zone;
 	const char *config;
+	bool config_drive;
 	struct nfv_kv *metadata;
 	size_t nmetadata;
 	const char *monitoring;        /* monitoring_policy name, or NULL */
@@ -106,9 +107,16 @@ struct nfv_vdu {
 	size_t ncontainers;
 };
 
+/* An extra address a port may send from (allowed_address_pairs). */
+struct nfv_address_pair {
+	const char *ip_address;  /* an address or a CIDR */
+	const char *mac_address; /* NULL: the port's own */
+};
+
 struct nfv_cp {
 	const char *name;
-	const char *vdu; /* virtualBinding */
+	struct diag_pos pos;
+	const char *vdu; /* virtualBinding; NULL: a port of its own (a VIP) */
 	const char *vl;  /* virtualLink, resolved through the NSD if needed */
 	const char *network_name; /* of that VL */
 	/* A virtualLink the VNFD leaves to an NSD (substitution_mappings):
@@ -126,7 +134,7 @@ struct nfv_cp {
 	bool anti_spoofing;
 	const char **security_groups;
 	size_t nsecurity_groups;
-	const char **allowed_address_pairs;
+	struct nfv_address_pair *allowed_address_pairs;
 	size_t nallowed_address_pairs;
 };
 

@@ -76,6 +76,8 @@ vdu_json(const struct nfv_vdu *v)
 			put_int(o, "disk_bytes", v->disk_bytes);
 		put_str(o, "key_name", v->key_name);
 		put_str(o, "availability_zone", v->availability_zone);
+		if (v->config_drive)
+			put_bool(o, "config_drive", true);
 		put_str(o, "user_data_format", v->user_data_format);
 		if (v->user_data)
 			put_int(o, "user_data_bytes",
@@ -143,10 +145,21 @@ cp_json(const struct nfv_cp *c)
 		json_object_object_add(
 		    o, "security_groups",
 		    strs_json(c->security_groups, c->nsecurity_groups));
-	if (c->nallowed_address_pairs)
-		json_object_object_add(o, "allowed_address_pairs",
-		                       strs_json(c->allowed_address_pairs,
-		                                 c->nallowed_address_pairs));
+	if (c->nallowed_address_pairs) {
+		json_object *a = json_object_new_array();
+		size_t i;
+
+		for (i = 0; i < c->nallowed_address_pairs; i++) {
+			json_object *pair = json_object_new_object();
+
+			put_str(pair, "ip_address",
+			        c->allowed_address_pairs[i].ip_address);
+			put_str(pair, "mac_address",
+			        c->allowed_address_pairs[i].mac_address);
+			json_object_array_add(a, pair);
+		}
+		json_object_object_add(o, "allowed_address_pairs", a);
+	}
 	return o;
 }
 

@@ -421,7 +421,7 @@ tosca_doc_load_imports(struct tosca_set *s, struct tosca_doc *doc,
 		const struct ynode *f =
 		    tosca_import_file_node(imports->items[i]);
 		struct tosca_doc *dep;
-		char *path;
+		char *path = NULL;
 
 		if (!f || f->len == 0) {
 			diag_error(d, &imports->items[i]->pos,

@@ -139,7 +139,10 @@ script_observed(struct fixture *f)
 	reply(f, "GET", "/p9696/v2.0/networks", 200, "{\"networks\": []}", 0);
 	reply(f, "GET", "/p9696/v2.0/subnets", 200, "{\"subnets\": []}", 0);
 	reply(f, "GET", "/p9292/v2/images", 200, "{\"images\": []}", 0);
-	reply(f, "GET", "/p8774/v2.1/flavors", 200, "{\"flavors\": []}", 0);
+	reply(f, "GET", "/p9696/v2.0/security-groups", 200,
+	      "{\"security_groups\": []}", 0);
+	reply(f, "GET", "/p8774/v2.1/flavors/detail", 200, "{\"flavors\": []}",
+	      0);
 	reply(f, "GET", LB "/loadbalancers/" LB_ID, 200,
 	      "{\"loadbalancer\": {\"id\": \"" LB_ID "\","
 	      " \"provisioning_status\": \"ACTIVE\"}}",

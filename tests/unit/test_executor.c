@@ -201,8 +201,8 @@ test_executor_in_parallel_runs_stage_after_stage(void **state)
 static void
 test_executor_takes_a_pools_members_together(void **state)
 {
-	static struct plan_attr pool_a[] = {{"pool", "a", false}};
-	static struct plan_attr pool_b[] = {{"pool", "b", false}};
+	static struct plan_attr pool_a[] = {{"pool", "a", false, false}};
+	static struct plan_attr pool_b[] = {{"pool", "b", false, false}};
 	static struct plan_action members[4] = {
 	    {.op = PLAN_CREATE,
 	     .kind = PLAN_MEMBER,
@@ -274,7 +274,7 @@ test_executor_takes_a_pools_members_together(void **state)
 static void
 test_executor_serial_batch_leaves_a_member_waiting_for_its_server(void **state)
 {
-	static struct plan_attr pool[] = {{"pool", "a", false}};
+	static struct plan_attr pool[] = {{"pool", "a", false, false}};
 	static struct plan_action acts[3] = {
 	    {.op = PLAN_CREATE,
 	     .kind = PLAN_MEMBER,

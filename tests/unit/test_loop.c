@@ -193,7 +193,12 @@ world_init(struct world *w)
 	w->vims[0] = "site1";
 	w->eps[0] = (struct plan_endpoint){"site1", "shop",  "web",
 	                                   "vdu-2", "pod-a", "10.0.0.9"};
-	w->obs = (struct plan_observed){w->res, 2, w->vims, 1, w->eps, 1};
+	w->obs = (struct plan_observed){.res = w->res,
+	                                .n = 2,
+	                                .vims = w->vims,
+	                                .nvims = 1,
+	                                .endpoints = w->eps,
+	                                .nendpoints = 1};
 	w->acts[0] = (struct plan_action){.op = PLAN_RESPAWN,
 	                                  .kind = PLAN_SERVER,
 	                                  .service = "shop",

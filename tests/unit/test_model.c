@@ -37,8 +37,10 @@ static const char vnfd_vm[] =
     "      properties:\n"
     "        ip_address: 10.0.0.5\n"
     "        management: true\n"
-    "        anti_spoofing_protection: false\n"
     "        security_groups: [default, web]\n"
+    "        allowed_address_pairs:\n"
+    "          - ip_address: 10.0.0.9\n"
+    "          - {ip_address: 10.0.0.10, mac_address: \"fa:16:3e:00:00:01\"}\n"
     "      requirements:\n"
     "        - virtualLink: {node: VL1}\n"
     "        - virtualBinding: {node: VDU1}\n"
@@ -135,6 +137,23 @@ lines_of(const char *s)
 	return n;
 }
 
+/* s with its first from replaced by to; caller frees. */
+static char *
+text_replace(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	size_t n;
+	char *out;
+
+	assert_non_null(at);
+	n = strlen(s) - strlen(from) + strlen(to);
+	out = malloc(n + 1);
+	memcpy(out, s, (size_t)(at - s));
+	strcpy(out + (at - s), to);
+	strcat(out, at + strlen(from));
+	return out;
+}
+
 static void
 skip_without_corpus(void)
 {
@@ -193,7 +212,13 @@ test_model_vm_vdu_reads_image_compute_ports_and_links(void **state)
 	assert_string_equal(cp->network_name, "net0");
 	assert_string_equal(cp->ip_address, "10.0.0.5");
 	assert_true(cp->management);
-	assert_false(cp->anti_spoofing);
+	assert_true(cp->anti_spoofing);
+	assert_int_equal(cp->nallowed_address_pairs, 2);
+	assert_string_equal(cp->allowed_address_pairs[0].ip_address,
+	                    "10.0.0.9");
+	assert_null(cp->allowed_address_pairs[0].mac_address);
+	assert_string_equal(cp->allowed_address_pairs[1].mac_address,
+	                    "fa:16:3e:00:00:01");
 	assert_string_equal(cp->vnic_type, "normal");
 	assert_int_equal(cp->nsecurity_groups, 2);
 	assert_string_equal(cp->security_groups[1], "web");
@@ -367,6 +392,46 @@ test_model_scaling_default_above_max_is_an_error_at_default(void **state)
 	             "policy 'SP1': default_instances (5) must be between "
 	             "min_instances (1) and max_instances (3)");
 	mres_done(&r);
+}
+
+/* Neutron refuses security groups and address pairs on a port without
+ * port security: said at the property, before any VIM is asked. */
+static void
+test_model_port_security_off_with_security_groups_is_an_error(void **state)
+{
+	struct mres r;
+	char *text =
+	    text_replace(vnfd_vm, "        security_groups: [default, web]\n",
+	                 "        anti_spoofing_protection: false\n"
+	                 "        security_groups: [default, web]\n");
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	assert_int_equal(mres_load(&r), -EINVAL);
+	expect_error(&r.d, 23, 35,
+	             "CP1: anti_spoofing_protection false turns port security "
+	             "off, which allows no security_groups");
+	mres_done(&r);
+	free(text);
+	(void)state;
+}
+
+/* config_drive is read (default false). */
+static void
+test_model_vm_vdu_reads_config_drive(void **state)
+{
+	struct mres r;
+	char *text = text_replace(vnfd_vm, "        key_name: k1\n",
+	                          "        key_name: k1\n"
+	                          "        config_drive: true\n");
+
+	mres_init(&r);
+	mres_put(&r, "web.yaml", text);
+	assert_int_equal(mres_load(&r), 0);
+	assert_true(r.m->services[0].vnfs[0].vdus[0].config_drive);
+	mres_done(&r);
+	free(text);
+	(void)state;
 }
 
 static void
@@ -1491,6 +1556,9 @@ main(void)
 	    cmocka_unit_test(
 	        test_model_scaling_default_above_max_is_an_error_at_default),
 	    cmocka_unit_test(test_model_scaling_min_above_max_is_an_error),
+	    cmocka_unit_test(
+	        test_model_port_security_off_with_security_groups_is_an_error),
+	    cmocka_unit_test(test_model_vm_vdu_reads_config_drive),
 	    cmocka_unit_test(test_model_scaling_increment_zero_is_an_error),
 	    cmocka_unit_test(test_model_scaling_count_beyond_int_is_an_error),
 	    cmocka_unit_test(

@@ -223,21 +223,311 @@ test_plan_server_count_follows_vdu_instances(void **state)
 	plan_free(p);
 }
 
+/* The plan of m against obs (VIM site1 observed). */
+static struct plan *
+build_against(const struct nfv_model *m, struct plan_observed *obs)
+{
+	static const char *const vims[] = {"site1"};
+	struct plan *p = NULL;
+	struct diag d;
+
+	obs->vims = vims;
+	obs->nvims = 1;
+	diag_init(&d);
+	assert_int_equal(plan_build(m, obs, NULL, &p, &d), 0);
+	diag_done(&d);
+	return p;
+}
+
+static bool
+attr_display_only(const struct plan_action *a, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < a->nattrs; i++) {
+		if (strcmp(a->attrs[i].key, key) == 0)
+			return a->attrs[i].display_only;
+	}
+	fail_msg("no attribute %s", key);
+	return false;
+}
+
+/* One VM instance sized by nfv_compute, no CPs. */
 static void
-test_plan_server_without_flavor_describes_its_size(void **state)
+fixture_compute(struct fixture *f)
+{
+	fixture_init(f, false);
+	f->svc.nvnfs = 1;
+	f->vnfs[0].ncps = 0;
+	f->vdus[0].instances = 1;
+	f->vdus[0].flavor = NULL;
+	f->vdus[0].vcpus = 2;
+	f->vdus[0].mem_bytes = 512000000;   /* 512 MB: 489 MiB */
+	f->vdus[0].disk_bytes = 1000000000; /* 1 GB: 1 GiB rounded up */
+}
+
+static void
+test_plan_server_without_flavor_asks_for_its_size(void **state)
 {
 	struct fixture f;
 	struct plan *p = NULL;
 
+	fixture_compute(&f);
+	p = build(&f.m);
+	assert_string_equal(attr(&p->actions[0], "compute"),
+	                    "at least 2 vCPU, 489 MiB RAM, 1 GiB disk");
+	assert_string_equal(attr(&p->actions[0], "flavor"),
+	                    "(the smallest that fits, at apply)");
+	assert_true(attr_display_only(&p->actions[0], "flavor"));
+	plan_free(p);
+}
+
+/* Flavors of site1 (and one of another VIM, smaller, never picked). */
+static const struct plan_flavor flavors[] = {
+    {"site1", "m1.large", 4, 8192, 80}, {"site1", "m1.tiny", 1, 512, 1},
+    {"site1", "c2.b", 2, 1024, 10},     {"site1", "c2.a", 2, 1024, 10},
+    {"site1", "c2.small", 2, 2048, 20}, {"site1", "c2.nodisk", 2, 1024, 0},
+    {"site2", "other", 2, 512, 1},
+};
+
+static void
+test_plan_server_without_flavor_shows_the_smallest_that_fits(void **state)
+{
+	struct fixture f;
+	struct plan_observed obs = {.flavors = flavors,
+	                            .nflavors =
+	                                sizeof(flavors) / sizeof(flavors[0])};
+	struct plan *p;
+	char offline_hash[17];
+
+	fixture_compute(&f);
+	p = build(&f.m);
+	memcpy(offline_hash, p->actions[0].spec_hash, sizeof(offline_hash));
+	plan_free(p);
+	p = build_against(&f.m, &obs);
+	/* Fewest vCPUs, then RAM, then disk, then name: c2.a over c2.b; not
+	 * c2.nodisk (1 GiB disk asked), not site2's. */
+	assert_string_equal(attr(&p->actions[0], "flavor"),
+	                    "c2.a (the smallest that fits)");
+	/* The spec is what the VDU needs, whichever flavor that gives. */
+	assert_string_equal(p->actions[0].spec_hash, offline_hash);
+	plan_free(p);
+
+	f.vdus[0].vcpus = 16;
+	p = build_against(&f.m, &obs);
+	assert_string_equal(attr(&p->actions[0], "flavor"),
+	                    "(none of VIM site1's flavors fits: apply fails)");
+	plan_free(p);
+}
+
+static void
+test_plan_flavor_pick_breaks_ties_by_name(void **state)
+{
+	struct plan_compute need = {1, 0, 0};
+	struct plan_flavor two[] = {{NULL, "b", 1, 512, 1},
+	                            {NULL, "a", 1, 512, 1}};
+
+	assert_string_equal(plan_flavor_pick(two, 2, NULL, &need)->name, "a");
+	need.ram_mib = 513;
+	assert_null(plan_flavor_pick(two, 2, NULL, &need));
+	(void)state;
+}
+
+/* Server fields: AZ, key, config drive, metadata by key, user data by
+ * size and digest only (it may hold secrets). */
+static void
+test_plan_server_carries_its_boot_fields(void **state)
+{
+	struct fixture f;
+	struct nfv_kv md[] = {{"role", "web"}, {"metering.server_group", "g"}};
+	struct plan *p = NULL;
+	char hash[17];
+
+	fixture_compute(&f);
+	f.vdus[0].availability_zone = "az1";
+	f.vdus[0].key_name = "k1";
+	f.vdus[0].config_drive = true;
+	f.vdus[0].metadata = md;
+	f.vdus[0].nmetadata = 2;
+	f.vdus[0].user_data = "#!/bin/sh\necho secret\n";
+	f.vdus[0].user_data_format = "RAW";
+	p = build(&f.m);
+	assert_string_equal(attr(&p->actions[0], "availability_zone"), "az1");
+	assert_string_equal(attr(&p->actions[0], "key_name"), "k1");
+	assert_string_equal(attr(&p->actions[0], "config_drive"), "true");
+	assert_string_equal(attr(&p->actions[0], "metadata"),
+	                    "metering.server_group=g, role=web");
+	assert_non_null(
+	    strstr(attr(&p->actions[0], "user_data"), "22 bytes, sha256 "));
+	assert_null(strstr(attr(&p->actions[0], "user_data"), "secret"));
+	memcpy(hash, p->actions[0].spec_hash, sizeof(hash));
+	plan_free(p);
+	/* Another script, another spec. */
+	f.vdus[0].user_data = "#!/bin/sh\necho other\n";
+	p = build(&f.m);
+	assert_string_not_equal(p->actions[0].spec_hash, hash);
+	plan_free(p);
+	/* Heat's formats are not passed on (the model lists them). */
+	f.vdus[0].user_data_format = "SOFTWARE_CONFIG";
+	p = build(&f.m);
+	assert_null(attr(&p->actions[0], "user_data"));
+	plan_free(p);
+}
+
+/* One instance, CP1 with groups and a pair. */
+static void
+fixture_port(struct fixture *f, struct nfv_address_pair *pair,
+             const char **groups)
+{
+	fixture_init(f, false);
+	f->svc.nvnfs = 1;
+	f->vnfs[0].ncps = 1;
+	f->vdus[0].instances = 1;
+	groups[0] = "default";
+	groups[1] = "web";
+	pair->ip_address = "10.0.0.100";
+	pair->mac_address = "fa:16:3e:00:00:01";
+	f->cps[0].security_groups = groups;
+	f->cps[0].nsecurity_groups = 2;
+	f->cps[0].allowed_address_pairs = pair;
+	f->cps[0].nallowed_address_pairs = 1;
+	f->cps[0].mac_address = "fa:16:3e:00:00:05";
+}
+
+static void
+test_plan_port_carries_groups_pairs_and_mac(void **state)
+{
+	struct fixture f;
+	struct nfv_address_pair pair;
+	const char *groups[2];
+	struct plan *p;
+
+	fixture_port(&f, &pair, groups);
+	p = build(&f.m);
+	assert_action(p, 0, PLAN_PORT, "shop-web-VDU1-0-CP1");
+	assert_ptr_equal(p->actions[0].model_cp, &f.cps[0]);
+	assert_string_equal(attr(&p->actions[0], "security_groups"),
+	                    "default, web");
+	assert_string_equal(attr(&p->actions[0], "allowed_address_pairs"),
+	                    "10.0.0.100 (fa:16:3e:00:00:01)");
+	assert_string_equal(attr(&p->actions[0], "mac_address"),
+	                    "fa:16:3e:00:00:05");
+	/* What Neutron changes in place is in the spec, not the fixed part. */
+	assert_string_not_equal(p->actions[0].spec_hash,
+	                        p->actions[0].fixed_hash);
+	plan_free(p);
+}
+
+/* The port and server of the fixture as nfvsync left them, from p. */
+static void
+observed_from(const struct plan *p, struct plan_observed_res *res,
+              char hashes[][2][17])
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		memcpy(hashes[i][0], p->actions[i].spec_hash, 17);
+		memcpy(hashes[i][1], p->actions[i].fixed_hash, 17);
+		res[i] = (struct plan_observed_res){
+		    .kind = p->actions[i].kind,
+		    .vim = "site1",
+		    .name = p->actions[i].name,
+		    .id = p->actions[i].kind == PLAN_PORT ? "port-id"
+		                                          : "server-id",
+		    .status = "ACTIVE",
+		    .service = "shop",
+		    .spec_hash = hashes[i][0],
+		    .fixed_hash =
+		        p->actions[i].kind == PLAN_PORT ? hashes[i][1] : NULL,
+		    .managed = true,
+		};
+	}
+}
+
+static void
+test_plan_updates_a_port_whose_groups_changed(void **state)
+{
+	struct fixture f;
+	struct nfv_address_pair pair;
+	const char *groups[2];
+	struct plan_observed_res res[2];
+	char hashes[2][2][17];
+	struct plan_observed obs = {.res = res, .n = 2};
+	struct plan *before = NULL, *p;
+
+	fixture_port(&f, &pair, groups);
+	before = build(&f.m);
+	assert_int_equal(before->n, 2);
+	observed_from(before, res, hashes);
+	p = build_against(&f.m, &obs);
+	assert_int_equal(p->n, 0);
+	plan_free(p);
+
+	groups[1] = "db";
+	p = build_against(&f.m, &obs);
+	assert_int_equal(p->n, 1);
+	assert_int_equal(p->actions[0].kind, PLAN_PORT);
+	assert_int_equal(p->actions[0].op, PLAN_UPDATE);
+	assert_string_equal(p->actions[0].id, "port-id");
+	plan_free(p);
+
+	/* A port tagged before nfvsync knew what changes in place: to be
+	 * safe, replaced (and its server with it). */
+	res[0].fixed_hash = NULL;
+	p = build_against(&f.m, &obs);
+	assert_int_equal(p->n, 2);
+	assert_int_equal(p->actions[0].op, PLAN_REPLACE);
+	plan_free(p);
+	plan_free(before);
+}
+
+static void
+test_plan_replaces_a_server_whose_port_is_replaced(void **state)
+{
+	struct fixture f;
+	struct nfv_address_pair pair;
+	const char *groups[2];
+	struct plan_observed_res res[2];
+	char hashes[2][2][17];
+	struct plan_observed obs = {.res = res, .n = 2};
+	struct plan *before, *p;
+
+	fixture_port(&f, &pair, groups);
+	before = build(&f.m);
+	observed_from(before, res, hashes);
+	f.cps[0].ip_address = "10.0.0.6";
+	p = build_against(&f.m, &obs);
+	assert_int_equal(p->n, 2);
+	assert_int_equal(p->actions[0].kind, PLAN_PORT);
+	assert_int_equal(p->actions[0].op, PLAN_REPLACE);
+	assert_int_equal(p->actions[1].kind, PLAN_SERVER);
+	assert_int_equal(p->actions[1].op, PLAN_REPLACE);
+	assert_non_null(strstr(p->actions[1].reason, "port"));
+	plan_free(p);
+	plan_free(before);
+}
+
+/* A CP bound to no VDU (a VIP) is a port of the VNF's own, made first. */
+static void
+test_plan_free_standing_cp_is_a_port_of_its_own(void **state)
+{
+	struct fixture f;
+	struct plan *p;
+
 	fixture_init(&f, false);
 	f.svc.nvnfs = 1;
-	f.vnfs[0].ncps = 0;
 	f.vdus[0].instances = 1;
-	f.vdus[0].flavor = NULL;
-	f.vdus[0].vcpus = 2;
-	f.vdus[0].mem_bytes = 512000000;
+	f.cps[1].vdu = NULL;
+	f.cps[1].name = "VCP";
+	f.cps[1].ip_address = "10.0.0.100";
 	p = build(&f.m);
-	assert_string_equal(attr(&p->actions[0], "flavor"), "2 vCPU, 512 MB");
+	assert_action(p, 0, PLAN_PORT, "shop-web-VCP");
+	assert_null(p->actions[0].vdu);
+	assert_string_equal(p->actions[0].vnf, "web");
+	assert_string_equal(attr(&p->actions[0], "fixed_ip"), "10.0.0.100");
+	assert_action(p, 1, PLAN_PORT, "shop-web-VDU1-0-CP1");
+	assert_action(p, 2, PLAN_SERVER, "shop-web-VDU1-0");
+	assert_int_equal(p->n, 3);
 	plan_free(p);
 }
 
@@ -657,8 +947,16 @@ main(void)
 	    cmocka_unit_test(
 	        test_plan_names_servers_service_vnf_vdu_index_with_ports_first),
 	    cmocka_unit_test(test_plan_server_count_follows_vdu_instances),
+	    cmocka_unit_test(test_plan_server_without_flavor_asks_for_its_size),
 	    cmocka_unit_test(
-	        test_plan_server_without_flavor_describes_its_size),
+	        test_plan_server_without_flavor_shows_the_smallest_that_fits),
+	    cmocka_unit_test(test_plan_flavor_pick_breaks_ties_by_name),
+	    cmocka_unit_test(test_plan_server_carries_its_boot_fields),
+	    cmocka_unit_test(test_plan_port_carries_groups_pairs_and_mac),
+	    cmocka_unit_test(test_plan_updates_a_port_whose_groups_changed),
+	    cmocka_unit_test(
+	        test_plan_replaces_a_server_whose_port_is_replaced),
+	    cmocka_unit_test(test_plan_free_standing_cp_is_a_port_of_its_own),
 	    cmocka_unit_test(
 	        test_plan_container_vdu_is_deployment_service_and_autoscaler),
 	    cmocka_unit_test(test_plan_balancer_actions_come_in_apply_order),
