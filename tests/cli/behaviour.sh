@@ -3,30 +3,9 @@
 # -detailed-exitcode convention), help on every verb, refusal of empty
 # sources, --out, parameter files, VIM placement errors in a repository.
 # Usage: behaviour.sh NFVSYNC
-set -u
-nfvsync=$(realpath "$1")
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+cli_init "$@"
 cd "$repo"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-expect() { # description, wanted exit code, wanted output fragment ("" none), command...
-	local what=$1 want_rc=$2 want_out=$3
-	shift 3
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL $what: exit $rc, want $want_rc"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	if [ -n "$want_out" ] && ! grep -qF -- "$want_out" <<<"$out"; then
-		echo "FAIL $what: output lacks '$want_out'"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
-}
 
 ex=examples/symmetric-web
 expect "validate example" 0 "configuration OK: 3 descriptor files, 1 service, 2 VNFs, 2 VIMs" "$nfvsync" validate --strict $ex
@@ -141,5 +120,4 @@ expect "scale-up in Git shows 5 members" 0 "replicas           3" "$nfvsync" pla
 n=$("$nfvsync" plan --offline -o json "$tmp/repo3" | grep -c '"name": "symmetric-web-web-lb-pool-')
 if [ "$n" -eq 5 ]; then pass=$((pass + 1)); else echo "FAIL scale-up: $n members, want 5"; fail=$((fail + 1)); fi
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_done

@@ -5,31 +5,11 @@
 # ("SHA7:path:line:col"), missing refs and paths and an empty tree are
 # errors, a new commit is read by the next run.
 # Usage: git_source.sh NFVSYNC
-set -u
-nfvsync=$(realpath "$1")
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib.sh"
+cli_init "$@"
 export XDG_CACHE_HOME=$tmp/cache GIT_CONFIG_NOSYSTEM=1 HOME=$tmp
 unset NFVSYNC_GIT_TOKEN
-pass=0 fail=0
 
-expect() { # description, wanted exit code, wanted output fragment ("" none), command...
-	local what=$1 want_rc=$2 want_out=$3
-	shift 3
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL $what: exit $rc, want $want_rc"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	if [ -n "$want_out" ] && ! grep -qF -- "$want_out" <<<"$out"; then
-		echo "FAIL $what: output lacks '$want_out'"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
-}
 g() { git -C "$tmp/repo" -c user.name=t -c user.email=t@example.org "$@"; }
 
 mkdir -p "$tmp/repo/deploy"
@@ -97,5 +77,4 @@ expect "an import outside the commit's files is refused" 1 \
 	"${out:0:7}:deploy/nsd/symmetric-web.yaml:16:5: error: import '../../../repo.git/config' is outside the descriptor directory ${out:0:7}:deploy/" \
 	"$nfvsync" validate --source "$url" --ref main --path deploy
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_done

@@ -5,38 +5,9 @@
 # URL (before any lookup), and the --help of every verb saying what the
 # verb takes. No VIM and no controller is contacted.
 # Usage: options.sh NFVSYNC
-set -u
-nfvsync=$(realpath "$1")
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+cli_init "$@"
 cd "$repo"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-expect() { # description, wanted exit code, wanted output fragment ("" none), command...
-	local what=$1 want_rc=$2 want_out=$3
-	shift 3
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL $what: exit $rc, want $want_rc"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	if [ -n "$want_out" ] && ! grep -qF -- "$want_out" <<<"$out"; then
-		echo "FAIL $what: output lacks '$want_out'"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
-}
-lacks() { # description, unwanted output fragment, command...
-	local what=$1 bad=$2
-	shift 2
-	if "$@" 2>&1 | grep -qF -- "$bad"; then
-		echo "FAIL $what: output has '$bad'"; fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
-}
 
 ex=examples/symmetric-web
 corpus=../shared/corpus/tacker
@@ -128,5 +99,4 @@ lacks "show does not speak of VIMs" "VIM" "$nfvsync" show "$tmp/broken"
 expect "plan: nothing was planned" 1 "1 error; nothing was planned." "$nfvsync" plan --offline "$tmp/broken"
 expect "apply: nothing was changed" 1 "1 error; nothing was changed on any VIM." "$nfvsync" apply --auto-approve "$tmp/broken"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_done

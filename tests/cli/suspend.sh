@@ -5,38 +5,9 @@
 # The descriptors register no VIM, so apply has no VIM to reach: what it
 # would carry out is "skipped" (no driver), what it leaves out is not tried.
 # Usage: suspend.sh NFVSYNC
-set -u
-nfvsync=$(realpath "$1")
-repo=$(cd "$(dirname "$0")/../.." && pwd)
+. "$(dirname "$0")/lib.sh"
+cli_init "$@"
 cd "$repo"
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-pass=0 fail=0
-
-expect() { # description, wanted exit code, wanted output fragment ("" none), command...
-	local what=$1 want_rc=$2 want_out=$3
-	shift 3
-	local out rc
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL $what: exit $rc, want $want_rc"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	if [ -n "$want_out" ] && ! grep -qF -- "$want_out" <<<"$out"; then
-		echo "FAIL $what: output lacks '$want_out'"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
-}
-lacks() { # description, unwanted output fragment, command...
-	local what=$1 bad=$2
-	shift 2
-	if "$@" 2>&1 | grep -qF -- "$bad"; then
-		echo "FAIL $what: output has '$bad'"; fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
-}
 
 hello=../shared/corpus/tacker/vnfd/tosca-vnfd-hello-world.yaml
 mkdir "$tmp/held" "$tmp/two"
@@ -66,5 +37,4 @@ lacks "apply does not try the suspended service's actions" "held-held-VDU1-0 on 
 expect "apply's summary counts what it left out" 1 "Apply: 0 done, 0 failed, 4 skipped, 4 left out (suspended) in" \
 	"$nfvsync" apply --auto-approve "$tmp/two"
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_done

@@ -5,35 +5,25 @@
 # networks to an NSD deployed on its own, an OpenStack VIM without a user.
 # Each must be refused with file:line:col, exit 1 and nothing planned.
 # Usage: validation.sh NFVSYNC
-set -u
-nfvsync=$(realpath "$1")
-repo=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=$repo/../shared/corpus/tacker
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp"
-pass=0 fail=0
+. "$(dirname "$0")/lib.sh"
+cli_init "$@"
 
-expect() { # description, wanted exit code, wanted output fragment ("" none), command...
-	local what=$1 want_rc=$2 want_out=$3
-	shift 3
-	local out rc
+# refused DESCRIPTION FRAGMENT COMMAND...: exit 1 with FRAGMENT, and no plan
+# or "configuration OK" on the way.
+refused() {
+	local what=$1 want=$2 out
+	shift 2
 	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -ne "$want_rc" ]; then
-		echo "FAIL $what: exit $rc, want $want_rc"; echo "$out" | head -20
-		fail=$((fail + 1)); return
+	if grep -qE '^Plan: |configuration OK' <<<"$out"; then
+		echo "FAIL $what: refused, yet planned or said OK"
+		echo "$out" | head -20
+		fail=$((fail + 1))
+		return
 	fi
-	if [ -n "$want_out" ] && ! grep -qF -- "$want_out" <<<"$out"; then
-		echo "FAIL $what: output lacks '$want_out'"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	if [ "$want_rc" -eq 1 ] && grep -qE "^Plan: |configuration OK" <<<"$out"; then
-		echo "FAIL $what: refused, yet planned or said OK"; echo "$out" | head -20
-		fail=$((fail + 1)); return
-	fi
-	pass=$((pass + 1))
+	expect "$what" 1 "$want" "$@"
 }
+corpus=$repo/../shared/corpus/tacker
+cd "$tmp"
 
 cp -r "$repo/examples/symmetric-web" x
 
@@ -42,11 +32,11 @@ cp -r "$repo/examples/symmetric-web" x
 mkdir -p same/vims
 cp "$corpus/vnfd/tosca-vnfd-hello-world.yaml" "$corpus/vnfd/tosca-vnfd-multi-vdu.yaml" same/
 cp x/vims/site1.yaml same/vims/
-expect "two VNFDs of one name" 1 "same/tosca-vnfd-multi-vdu.yaml:6:18: error: service 'sample-tosca-vnfd' is defined twice: same/tosca-vnfd-hello-world.yaml:6:18 already defines it" "$nfvsync" validate same
-expect "and plan refuses them" 1 "is defined twice" "$nfvsync" plan --offline same
+refused "two VNFDs of one name" "same/tosca-vnfd-multi-vdu.yaml:6:18: error: service 'sample-tosca-vnfd' is defined twice: same/tosca-vnfd-hello-world.yaml:6:18 already defines it" "$nfvsync" validate same
+refused "and plan refuses them" "is defined twice" "$nfvsync" plan --offline same
 cp -r x dup
 cp dup/nsd/symmetric-web.yaml dup/nsd/copy.yaml
-expect "a copied NSD" 1 "dup/nsd/symmetric-web.yaml:11:18: error: service 'symmetric-web' is defined twice: dup/nsd/copy.yaml:11:18 already defines it" "$nfvsync" plan --offline dup
+refused "a copied NSD" "dup/nsd/symmetric-web.yaml:11:18: error: service 'symmetric-web' is defined twice: dup/nsd/copy.yaml:11:18 already defines it" "$nfvsync" plan --offline dup
 
 # VIMs: one name in two directories is an error; one directory twice is
 # read once.
@@ -54,18 +44,18 @@ mkdir -p d1/vims d2/vims
 cp x/vnfd/site2-web.yaml d1/
 cp x/vims/site1.yaml d1/vims/
 sed 's|25000|25001|' x/vims/site1.yaml >d2/vims/site1.yaml
-expect "a VIM registered in two directories" 1 "d2/vims/site1.yaml:6:1: error: VIM 'site1' is registered twice: d1/vims/site1.yaml registers it already" "$nfvsync" validate d1 d2
+refused "a VIM registered in two directories" "d2/vims/site1.yaml:6:1: error: VIM 'site1' is registered twice: d1/vims/site1.yaml registers it already" "$nfvsync" validate d1 d2
 expect "a directory given twice" 0 "configuration OK: 3 descriptor files, 1 service, 2 VNFs, 2 VIMs" "$nfvsync" validate x x
 expect "a directory and its vims/" 0 "2 VIMs" "$nfvsync" validate x x/vims
 
 # An OpenStack VIM needs a user, at validate time and at its line.
 cp -r x novim
 echo "auth_url: 'http://127.0.0.1:25000/v3'" >novim/vims/site1.yaml
-expect "OpenStack VIM with auth_url only" 1 "novim/vims/site1.yaml:1:1: error: VIM 'site1': no username" "$nfvsync" validate novim
+refused "OpenStack VIM with auth_url only" "novim/vims/site1.yaml:1:1: error: VIM 'site1': no username" "$nfvsync" validate novim
 
 # A VNFD that leaves CP1's and CP2's networks to the NSD, on its own.
 expect "VNFD for an NSD, validated alone: a warning" 0 "x/vnfd/site1-web.yaml:30:7: warning: CP1: VNF 'site1-web' is deployed on its own" "$nfvsync" validate x/vnfd/site1-web.yaml
-expect "and planned alone: an error" 1 "x/vnfd/site1-web.yaml:30:7: error: CP1: VNF 'site1-web' is deployed on its own, so no network service fills 'virtualLink1' and the port of VDU1 has no network; nothing is planned" "$nfvsync" plan --offline x/vnfd/site1-web.yaml
+refused "and planned alone: an error" "x/vnfd/site1-web.yaml:30:7: error: CP1: VNF 'site1-web' is deployed on its own, so no network service fills 'virtualLink1' and the port of VDU1 has no network; nothing is planned" "$nfvsync" plan --offline x/vnfd/site1-web.yaml
 expect "the corpus' VNFD for an NSD still validates" 0 "configuration OK" "$nfvsync" validate "$corpus/nsd/sample-tosca-vnfd1.yaml"
 
 # Fixed addresses.
@@ -77,15 +67,14 @@ cat >>scaled/vnfd/site1-web.yaml <<'YAML'
         targets: [VDU1]
         properties: {min_instances: 1, max_instances: 2, default_instances: 2, increment: 1}
 YAML
-expect "a fixed IP on a scaled VDU" 1 "site1-web.yaml:43:21: error: CP1: fixed ip_address 10.10.0.12 on VDU1, which policy 'SP1' scales to up to 2 instances" "$nfvsync" plan --offline scaled
+refused "a fixed IP on a scaled VDU" "site1-web.yaml:43:21: error: CP1: fixed ip_address 10.10.0.12 on VDU1, which policy 'SP1' scales to up to 2 instances" "$nfvsync" plan --offline scaled
 cp -r x twice
 sed -i 's/ip_address: 10.10.0.13/ip_address: 10.10.0.12/' twice/vnfd/site1-web.yaml
-expect "one fixed IP on two CPs" 1 "site1-web.yaml:59:21: error: CP2 of VNF site1-web (service symmetric-web): address 10.10.0.12 is also given to CP1 of VNF site1-web (service symmetric-web) at twice/nsd/../vnfd/site1-web.yaml:43:21, on network net0 of VIM site1" "$nfvsync" plan --offline twice
+refused "one fixed IP on two CPs" "site1-web.yaml:59:21: error: CP2 of VNF site1-web (service symmetric-web): address 10.10.0.12 is also given to CP1 of VNF site1-web (service symmetric-web) at twice/nsd/../vnfd/site1-web.yaml:43:21, on network net0 of VIM site1" "$nfvsync" plan --offline twice
 cp -r x vip
 sed -i 's/vip_address: 10.10.0.200/vip_address: 10.10.0.13/' vip/nsd/symmetric-web.yaml
-expect "a VIP on a port's address" 1 "vip/nsd/symmetric-web.yaml:37:22: error: the VIP of balancer web-lb (service symmetric-web): address 10.10.0.13 is also given to CP2" "$nfvsync" plan --offline vip
+refused "a VIP on a port's address" "vip/nsd/symmetric-web.yaml:37:22: error: the VIP of balancer web-lb (service symmetric-web): address 10.10.0.13 is also given to CP2" "$nfvsync" plan --offline vip
 sed -i 's/vip_address: 10.10.0.13/vip_address: not-an-ip/' vip/nsd/symmetric-web.yaml
-expect "a VIP that is no address" 1 "vip/nsd/symmetric-web.yaml:37:22: error: web-lb: vip_address 'not-an-ip' is not an IPv4 or IPv6 address" "$nfvsync" validate vip
+refused "a VIP that is no address" "vip/nsd/symmetric-web.yaml:37:22: error: web-lb: vip_address 'not-an-ip' is not an IPv4 or IPv6 address" "$nfvsync" validate vip
 
-echo "$pass passed, $fail failed"
-[ $fail -eq 0 ]
+cli_done
