@@ -9,6 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+static void
+vim_set_drop_catalogs(struct vim_set *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ncatalogs; i++)
+		os_view_catalog_done(&s->catalogs[i]);
+	free(s->catalogs);
+	s->catalogs = NULL;
+	s->ncatalogs = 0;
+}
+
 /* The namespaces the containerised VDUs placed on a VIM ask for. */
 static void
 vim_set_namespaces(struct k8s_driver *k8s, const struct nfv_model *m,
@@ -91,6 +103,7 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 	s->endpoints = NULL;
 	s->flavors = NULL;
 	s->nres = s->nobserved = s->nendpoints = s->nflavors = 0;
+	vim_set_drop_catalogs(s);
 	for (i = 0; i < s->n; i++) {
 		struct vim_conn *c = &s->conns[i];
 		const struct plan_observed_res *res;
@@ -120,6 +133,11 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 				s->nflavors += n;
 				free(f);
 			}
+			s->catalogs =
+			    xrealloc(s->catalogs,
+			             (s->ncatalogs + 1) * sizeof(*s->catalogs));
+			os_view_catalog(v, os_driver_project_id(c->os),
+			                &s->catalogs[s->ncatalogs++]);
 		} else if (c->k8s) {
 			const struct k8s_view *v;
 
@@ -167,6 +185,8 @@ vim_set_observe(struct vim_set *s, struct diag *reterr)
 	s->obs.nendpoints = s->nendpoints;
 	s->obs.flavors = s->flavors;
 	s->obs.nflavors = s->nflavors;
+	s->obs.catalogs = s->catalogs;
+	s->obs.ncatalogs = s->ncatalogs;
 	return ret;
 }
 
@@ -385,6 +405,7 @@ vim_set_done(struct vim_set *s)
 	free(s->res);
 	free(s->endpoints);
 	free(s->flavors);
+	vim_set_drop_catalogs(s);
 	free(s->observed);
 	memset(s, 0, sizeof(*s));
 }

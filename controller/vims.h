@@ -41,6 +41,9 @@ struct vim_set {
 	size_t nendpoints;
 	struct plan_flavor *flavors; /* OpenStack flavors; strings borrowed */
 	size_t nflavors;
+	/* Their images, networks and security groups, per VIM. */
+	struct plan_catalog *catalogs;
+	size_t ncatalogs;
 	struct plan_observed obs;
 	struct os_driver_opts os_opts;
 };

@@ -7,6 +7,7 @@
  * a member is drained before its server goes). Pure: no I/O.
  */
 #include "plan.h"
+#include "plan_refs.h"
 #include "sha256.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -644,6 +645,7 @@ plan_balancer(struct plan *p, const struct nfv_service *s,
 	size_t m, v, r;
 
 	a = plan_add(p, PLAN_LOADBALANCER, s, lb->vim, xstrdup(base));
+	a->model_lb = lb;
 	plan_attr(a, "vip", "%s", lb->vip_address ? lb->vip_address : "(any)");
 	a->attrs[a->nattrs - 1].display_only = !lb->vip_address;
 	plan_attr(a, "network", "%s", lb->vip_network ? lb->vip_network : "?");
@@ -1084,6 +1086,12 @@ plan_build(const struct nfv_model *m, const struct plan_observed *obs,
 	free(desired->actions);
 	free(desired);
 	plan_order_deletes(p);
+	/* Apply would stop at the first image, flavor, network or group
+	 * the VIM does not have, after making what comes before it. */
+	if (plan_check_refs(p, p->offline ? NULL : obs, reterr) > 0) {
+		plan_free(p);
+		return -ENOENT;
+	}
 	if (ndelete && !opts->allow_mass_delete &&
 	    (double)ndelete > opts->max_delete_share * (double)p->managed &&
 	    ndelete > 1) {

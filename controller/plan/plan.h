@@ -67,8 +67,9 @@ struct plan_action {
 	 * from it (borrowed from the plan's model; NULL for deletes). */
 	const struct nfv_vnf *model_vnf;
 	const struct nfv_vdu *model_vdu;
-	const struct nfv_cp *model_cp; /* ports */
-	int instance;                  /* -1 when not per instance */
+	const struct nfv_cp *model_cp;       /* ports */
+	const struct nfv_balancer *model_lb; /* load balancers */
+	int instance;                        /* -1 when not per instance */
 	struct plan_attr *attrs;
 	size_t nattrs;
 	char spec_hash[17]; /* 64-bit FNV-1a of kind + spec attributes, hex */
@@ -117,6 +118,29 @@ struct plan_flavor {
 	int vcpus;
 	long long ram_mib;
 	long long disk_gib;
+	const char *id;
+};
+
+/* An image, network or security group an OpenStack VIM has. */
+struct plan_named {
+	const char *name;
+	const char *id;
+	bool own; /* security groups: of the token's project */
+};
+
+/*
+ * What the servers and ports the plan makes on one observed OpenStack VIM
+ * may refer to, besides its flavors. A VIM with a catalog gets its
+ * references checked (plan_build); one without (Kubernetes) does not.
+ */
+struct plan_catalog {
+	const char *vim;
+	const struct plan_named *images;
+	size_t nimages;
+	const struct plan_named *networks;
+	size_t nnetworks;
+	const struct plan_named *secgroups;
+	size_t nsecgroups;
 };
 
 /* What a VDU sized by nfv_compute needs of a flavor: at least these. */
@@ -138,6 +162,10 @@ struct plan_observed {
 	 * sized by nfv_compute gets. */
 	const struct plan_flavor *flavors;
 	size_t nflavors;
+	/* Images, networks and security groups of the observed OpenStack
+	 * VIMs, to refuse a plan that refers to one that is not there. */
+	const struct plan_catalog *catalogs;
+	size_t ncatalogs;
 };
 
 struct plan_opts {
@@ -174,8 +202,12 @@ const char *plan_kind_name(enum plan_kind k);
 /*
  * Builds the plan for m against obs (NULL: every VIM taken as empty, an
  * offline plan). Returns 0 and *ret (free with plan_free), -EINVAL when a
- * port would have no network (nfv_model_check_links), or -EPERM when the
- * plan would delete too much (details in reterr, no plan returned).
+ * port would have no network (nfv_model_check_links), -ENOENT when what
+ * it would create or replace on a VIM with a catalog names an image,
+ * flavor, network or security group the VIM does not have (or no flavor
+ * fits a VDU sized by nfv_compute), or -EPERM when the plan would delete
+ * too much (details in reterr at the descriptors' positions, no plan
+ * returned).
  */
 int plan_build(const struct nfv_model *m, const struct plan_observed *obs,
                const struct plan_opts *opts, struct plan **ret,

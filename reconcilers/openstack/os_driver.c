@@ -179,6 +179,12 @@ os_driver_view(const struct os_driver *d)
 	return &d->view;
 }
 
+const char *
+os_driver_project_id(const struct os_driver *d)
+{
+	return os_session_project_id(d->s);
+}
+
 struct http_client *
 os_driver_http(const struct os_driver *d)
 {

@@ -35,6 +35,8 @@ void os_driver_free(struct os_driver *d);
 int os_driver_observe(struct os_driver *d, struct diag *reterr);
 /* The last observation (borrowed until the next observe or free). */
 const struct os_view *os_driver_view(const struct os_driver *d);
+/* The project of the driver's token (NULL before the first login). */
+const char *os_driver_project_id(const struct os_driver *d);
 
 /*
  * Carries out one action and waits until the VIM reports it done (server

@@ -494,6 +494,10 @@ os_view_id_of(const struct os_view *v, const char *collection, const char *name)
 		if (arr[i].name && strcmp(arr[i].name, name) == 0)
 			return arr[i].id;
 	}
+	for (i = 0; name && i < n; i++) {
+		if (arr[i].id && strcmp(arr[i].id, name) == 0)
+			return arr[i].id;
+	}
 	return NULL;
 }
 
@@ -547,9 +551,48 @@ os_view_flavors(const struct os_view *v, size_t *ret_n)
 		f[i].vcpus = v->flavors[i].vcpus;
 		f[i].ram_mib = v->flavors[i].ram_mib;
 		f[i].disk_gib = v->flavors[i].disk_gib;
+		f[i].id = v->flavors[i].id;
 	}
 	*ret_n = v->nflavors;
 	return f;
+}
+
+static struct plan_named *
+os_view_named(const struct os_named *arr, size_t n, const char *project)
+{
+	struct plan_named *out = xcalloc(n ? n : 1, sizeof(*out));
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[i].name = arr[i].name;
+		out[i].id = arr[i].id;
+		out[i].own = project && arr[i].project_id &&
+		             strcmp(arr[i].project_id, project) == 0;
+	}
+	return out;
+}
+
+void
+os_view_catalog(const struct os_view *v, const char *project,
+                struct plan_catalog *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->vim = v->vim;
+	ret->images = os_view_named(v->images, v->nimages, project);
+	ret->nimages = v->nimages;
+	ret->networks = os_view_named(v->networks, v->nnetworks, project);
+	ret->nnetworks = v->nnetworks;
+	ret->secgroups = os_view_named(v->secgroups, v->nsecgroups, project);
+	ret->nsecgroups = v->nsecgroups;
+}
+
+void
+os_view_catalog_done(struct plan_catalog *c)
+{
+	free((void *)c->images);
+	free((void *)c->networks);
+	free((void *)c->secgroups);
+	memset(c, 0, sizeof(*c));
 }
 
 /* Whether IPv4 address lies in cidr ("10.10.0.0/24"). */

@@ -101,6 +101,8 @@ void os_view_drop_members(struct os_view *v, const char *pool_id,
 const struct os_res *os_view_find(const struct os_view *v, enum plan_kind kind,
                                   const char *name);
 const struct os_res *os_view_find_id(const struct os_view *v, const char *id);
+/* The ID of a network, image or flavor given by name (the first of that
+ * name) or, failing that, by ID. */
 const char *os_view_id_of(const struct os_view *v, const char *collection,
                           const char *name);
 /*
@@ -114,6 +116,12 @@ const char *os_view_secgroup_id(const struct os_view *v, const char *ref,
 /* The flavors as the planner takes them (caller frees the array; the
  * strings stay the view's). */
 struct plan_flavor *os_view_flavors(const struct os_view *v, size_t *ret_n);
+/* The images, networks and security groups (those of project, the
+ * token's, marked own) as the planner checks references against them;
+ * the strings stay the view's. Free with os_view_catalog_done. */
+void os_view_catalog(const struct os_view *v, const char *project,
+                     struct plan_catalog *ret);
+void os_view_catalog_done(struct plan_catalog *c);
 
 /* The subnet of a network whose CIDR holds address (IPv4), or the
  * network's first subnet when address is NULL. */

@@ -86,6 +86,16 @@ prop_size(const struct ynode *props, const char *key)
 	return 0;
 }
 
+/* Where property key is written; zeros when it is not. */
+static struct diag_pos
+prop_pos(const struct ynode *props, const char *key)
+{
+	const struct ynode *v = ynode_get(props, key);
+	struct diag_pos none = {NULL, 0, 0};
+
+	return v ? v->pos : none;
+}
+
 static const char **
 prop_strings(const struct ynode *list, size_t *ret_n)
 {
@@ -212,6 +222,7 @@ mbuild_vl(struct nfv_service *s, struct nfv_vl *vl, const char *name,
 
 	vl->name = name;
 	vl->network_name = prop_str(p, "network_name");
+	vl->network_pos = prop_pos(p, "network_name");
 	vl->vendor = prop_str(p, "vendor");
 	vl->cidr = prop_str(p, "cidr");
 	vl->ip_version = (int)prop_int(p, "ip_version", 4);
@@ -302,7 +313,10 @@ mbuild_vdu(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 	vdu->instances = vdu->min_instances = vdu->max_instances = 1;
 	vdu->kind = ynode_get(p, "vnfcs") ? NFV_VDU_CONTAINER : NFV_VDU_VM;
 	vdu->image = prop_str(p, "image");
+	vdu->image_pos = prop_pos(p, "image");
 	vdu->flavor = prop_str(p, "flavor");
+	vdu->flavor_pos = prop_pos(p, "flavor");
+	vdu->compute_pos = compute ? compute->pos : tmpl->pos;
 	vdu->key_name = prop_str(p, "key_name");
 	vdu->user_data = prop_str(p, "user_data");
 	vdu->user_data_format = prop_str(p, "user_data_format");
@@ -423,6 +437,17 @@ mbuild_cp(struct mbuild *b, struct nfv_vnf *vnf, struct nfv_service *s,
 		mbuild_unsupported(s, "SR-IOV ports", name, tmpl);
 	cp->security_groups = prop_strings(ynode_get(p, "security_groups"),
 	                                   &cp->nsecurity_groups);
+	t = ynode_get(p, "security_groups");
+	if (cp->nsecurity_groups) {
+		size_t n = 0;
+
+		cp->security_group_pos = xcalloc(
+		    cp->nsecurity_groups, sizeof(*cp->security_group_pos));
+		for (i = 0; i < t->n; i++) {
+			if (ynode_str(t->items[i]))
+				cp->security_group_pos[n++] = t->items[i]->pos;
+		}
+	}
 	for (i = 0; ynode_is_seq(aap) && i < aap->n; i++) {
 		struct nfv_address_pair *pair;
 		const struct ynode *v = aap->items[i];
@@ -753,8 +778,10 @@ mbuild_vnf(struct mbuild *b, struct nfv_service *s, struct nfv_vnf *vnf,
 		struct nfv_cp *cp = &vnf->cps[i];
 
 		for (j = 0; cp->vl && j < vnf->nvls; j++) {
-			if (strcmp(vnf->vls[j].name, cp->vl) == 0)
+			if (strcmp(vnf->vls[j].name, cp->vl) == 0) {
 				cp->network_name = vnf->vls[j].network_name;
+				cp->network_pos = vnf->vls[j].network_pos;
+			}
 		}
 		if (cp->vdu && !nfv_vnf_vdu(vnf, cp->vdu)) {
 			diag_error(b->d, &ynode_get(nodes, cp->name)->pos,
@@ -819,9 +846,11 @@ mbuild_ns_links(struct nfv_service *s, struct nfv_vnf *vnf,
 				continue;
 			cp->vl = target->str;
 			for (k = 0; k < s->nvls; k++) {
-				if (strcmp(s->vls[k].name, cp->vl) == 0)
+				if (strcmp(s->vls[k].name, cp->vl) == 0) {
 					cp->network_name =
 					    s->vls[k].network_name;
+					cp->network_pos = s->vls[k].network_pos;
+				}
 			}
 		}
 	}
@@ -919,8 +948,10 @@ mbuild_balancer(struct mbuild *b, struct nfv_service *s, const char *name,
 	}
 	if (vl) {
 		for (i = 0; i < s->nvls; i++) {
-			if (strcmp(s->vls[i].name, vl->str) == 0)
+			if (strcmp(s->vls[i].name, vl->str) == 0) {
 				lb->vip_network = s->vls[i].network_name;
+				lb->vip_network_pos = s->vls[i].network_pos;
+			}
 		}
 	}
 	for (i = 0; ynode_is_seq(reqs) && i < reqs->n; i++) {

@@ -82,10 +82,13 @@ struct nfv_vdu {
 	int target_cpu_utilization; /* 0: no autoscaler */
 	/* VM */
 	const char *image;
+	struct diag_pos image_pos;
 	const char *flavor;
-	int vcpus;            /* nfv_compute num_cpus, 0 if unset */
-	long long mem_bytes;  /* nfv_compute mem_size */
-	long long disk_bytes; /* nfv_compute disk_size */
+	struct diag_pos flavor_pos;
+	struct diag_pos compute_pos; /* nfv_compute, else the template */
+	int vcpus;                   /* nfv_compute num_cpus, 0 if unset */
+	long long mem_bytes;         /* nfv_compute mem_size */
+	long long disk_bytes;        /* nfv_compute disk_size */
 	const char *key_name;
 	const char *user_data;
 	const char *user_data_format;
@@ -118,7 +121,8 @@ struct nfv_cp {
 	struct diag_pos pos;
 	const char *vdu; /* virtualBinding; NULL: a port of its own (a VIP) */
 	const char *vl;  /* virtualLink, resolved through the NSD if needed */
-	const char *network_name; /* of that VL */
+	const char *network_name;    /* of that VL */
+	struct diag_pos network_pos; /* the VL's network_name */
 	/* A virtualLink the VNFD leaves to an NSD (substitution_mappings):
 	 * the exported requirement's name and where it is mapped; vl stays
 	 * NULL while no NSD fills it. */
@@ -133,6 +137,7 @@ struct nfv_cp {
 	const char *vnic_type; /* "normal" unless the CP says (sriov…) */
 	bool anti_spoofing;
 	const char **security_groups;
+	struct diag_pos *security_group_pos; /* one per group */
 	size_t nsecurity_groups;
 	struct nfv_address_pair *allowed_address_pairs;
 	size_t nallowed_address_pairs;
@@ -141,6 +146,7 @@ struct nfv_cp {
 struct nfv_vl {
 	const char *name;
 	const char *network_name;
+	struct diag_pos network_pos;
 	const char *vendor;
 	const char *cidr;
 	int ip_version;
@@ -192,6 +198,7 @@ struct nfv_balancer {
 	const char *vip_address;
 	struct diag_pos vip_pos;
 	const char *vip_network; /* network_name of the VIP's VL */
+	struct diag_pos vip_network_pos;
 	const char *listener_protocol;
 	int listener_port;
 	const char *pool_algorithm;

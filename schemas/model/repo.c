@@ -107,6 +107,7 @@ nfv_vnf_done(struct nfv_vnf *v)
 	}
 	for (i = 0; i < v->ncps; i++) {
 		free(v->cps[i].security_groups);
+		free(v->cps[i].security_group_pos);
 		free(v->cps[i].allowed_address_pairs);
 	}
 	for (i = 0; i < v->nscaling; i++)

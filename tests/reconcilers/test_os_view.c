@@ -213,6 +213,11 @@ test_os_view_finds_networks_and_the_subnet_holding_an_address(void **state)
 	assert_string_equal(os_view_id_of(&v, "networks", "net0"),
 	                    "522a1683-aa5a-476a-a73a-4244e6931caf");
 	assert_null(os_view_id_of(&v, "networks", "no-such-net"));
+	/* Given by ID, as Heat would take it. */
+	assert_string_equal(
+	    os_view_id_of(&v, "networks",
+	                  "522a1683-aa5a-476a-a73a-4244e6931caf"),
+	    "522a1683-aa5a-476a-a73a-4244e6931caf");
 	assert_string_equal(os_view_subnet_for(&v, "n0", "10.10.9.7"), "s1");
 	assert_string_equal(os_view_subnet_for(&v, "n0", "10.10.0.200"), "s0");
 	assert_string_equal(os_view_subnet_for(&v, "n0", NULL), "s0");
@@ -221,6 +226,43 @@ test_os_view_finds_networks_and_the_subnet_holding_an_address(void **state)
 	json_object_put(subs);
 	os_view_done(&v);
 	diag_done(&d);
+}
+
+/* The planner's catalog: names and IDs, the token's project's groups
+ * marked as its own. */
+static void
+test_os_view_gives_the_planner_its_catalog(void **state)
+{
+	struct json_object *sgs = json_tokener_parse(
+	    "{\"security_groups\": ["
+	    "{\"id\": \"g1\", \"name\": \"web\", \"project_id\": \"p1\"},"
+	    "{\"id\": \"g2\", \"name\": \"web\", \"project_id\": \"p2\"}"
+	    "]}");
+	struct json_object *imgs = json_tokener_parse(
+	    "{\"images\": [{\"id\": \"i1\", \"name\": \"cirros\"}]}");
+	struct plan_catalog c;
+	struct os_view v;
+	struct diag d;
+
+	os_view_init(&v, "site1");
+	diag_init(&d);
+	assert_int_equal(os_view_add_named(&v, "security_groups", sgs, &d), 0);
+	assert_int_equal(os_view_add_named(&v, "images", imgs, &d), 0);
+	os_view_catalog(&v, "p1", &c);
+	assert_string_equal(c.vim, "site1");
+	assert_int_equal(c.nsecgroups, 2);
+	assert_true(c.secgroups[0].own);
+	assert_false(c.secgroups[1].own);
+	assert_int_equal(c.nimages, 1);
+	assert_string_equal(c.images[0].name, "cirros");
+	assert_string_equal(c.images[0].id, "i1");
+	assert_int_equal(c.nnetworks, 0);
+	os_view_catalog_done(&c);
+	json_object_put(sgs);
+	json_object_put(imgs);
+	os_view_done(&v);
+	diag_done(&d);
+	(void)state;
 }
 
 /* What a batch update must list to leave a member as it is: the captured
@@ -313,6 +355,7 @@ main(void)
 	        test_os_view_reads_a_load_balancer_and_its_members),
 	    cmocka_unit_test(
 	        test_os_view_finds_networks_and_the_subnet_holding_an_address),
+	    cmocka_unit_test(test_os_view_gives_the_planner_its_catalog),
 	    cmocka_unit_test(
 	        test_os_view_keeps_a_members_fields_for_a_batch_echo),
 	    cmocka_unit_test(test_os_view_rejects_an_answer_without_the_list),

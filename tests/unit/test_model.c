@@ -193,6 +193,11 @@ test_model_vm_vdu_reads_image_compute_ports_and_links(void **state)
 	assert_int_equal(vdu->pos.line, 7);
 	assert_int_equal(vdu->pos.col, 7);
 	assert_string_equal(vdu->image, "cirros");
+	/* Where the planner points when the VIM lacks what they name. */
+	assert_int_equal(vdu->image_pos.line, 9);
+	assert_int_equal(vdu->image_pos.col, 16);
+	assert_int_equal(vdu->compute_pos.line, 15);
+	assert_int_equal(vdu->compute_pos.col, 13);
 	assert_null(vdu->flavor);
 	assert_string_equal(vdu->key_name, "k1");
 	assert_int_equal(vdu->vcpus, 2);
@@ -210,6 +215,11 @@ test_model_vm_vdu_reads_image_compute_ports_and_links(void **state)
 	assert_string_equal(cp->vdu, "VDU1");
 	assert_string_equal(cp->vl, "VL1");
 	assert_string_equal(cp->network_name, "net0");
+	assert_int_equal(cp->network_pos.line, 33);
+	assert_int_equal(cp->network_pos.col, 23);
+	assert_int_equal(cp->nsecurity_groups, 2);
+	assert_int_equal(cp->security_group_pos[1].line, 23);
+	assert_int_equal(cp->security_group_pos[1].col, 36);
 	assert_string_equal(cp->ip_address, "10.0.0.5");
 	assert_true(cp->management);
 	assert_true(cp->anti_spoofing);

@@ -284,10 +284,13 @@ test_plan_server_without_flavor_asks_for_its_size(void **state)
 
 /* Flavors of site1 (and one of another VIM, smaller, never picked). */
 static const struct plan_flavor flavors[] = {
-    {"site1", "m1.large", 4, 8192, 80}, {"site1", "m1.tiny", 1, 512, 1},
-    {"site1", "c2.b", 2, 1024, 10},     {"site1", "c2.a", 2, 1024, 10},
-    {"site1", "c2.small", 2, 2048, 20}, {"site1", "c2.nodisk", 2, 1024, 0},
-    {"site2", "other", 2, 512, 1},
+    {"site1", "m1.large", 4, 8192, 80, "f1"},
+    {"site1", "m1.tiny", 1, 512, 1, "f2"},
+    {"site1", "c2.b", 2, 1024, 10, "f3"},
+    {"site1", "c2.a", 2, 1024, 10, "f4"},
+    {"site1", "c2.small", 2, 2048, 20, "f5"},
+    {"site1", "c2.nodisk", 2, 1024, 0, "f6"},
+    {"site2", "other", 2, 512, 1, "f7"},
 };
 
 static void
@@ -324,8 +327,8 @@ static void
 test_plan_flavor_pick_breaks_ties_by_name(void **state)
 {
 	struct plan_compute need = {1, 0, 0};
-	struct plan_flavor two[] = {{NULL, "b", 1, 512, 1},
-	                            {NULL, "a", 1, 512, 1}};
+	struct plan_flavor two[] = {{NULL, "b", 1, 512, 1, NULL},
+	                            {NULL, "a", 1, 512, 1, NULL}};
 
 	assert_string_equal(plan_flavor_pick(two, 2, NULL, &need)->name, "a");
 	need.ram_mib = 513;
@@ -892,6 +895,237 @@ test_plan_refuses_a_port_without_a_network(void **state)
 	diag_done(&d);
 }
 
+/* ---- references to what the VIM has ----------------------------------- */
+
+/* What site1 has: images, networks and security groups (one "web" of the
+ * token's project and one of another's, two "dup"s of others'). */
+static const struct plan_named cat_images[] = {
+    {"ubuntu-18.04", "img-1", false},
+    {"cirros", "img-2", false},
+    {"nginx", "img-3", false},
+};
+static const struct plan_named cat_networks[] = {
+    {"net0", "n-0", false}, {"net1", "n-1", false}, {"public", "n-2", false}};
+static const struct plan_named cat_secgroups[] = {
+    {"web", "sg-1", true},  {"web", "sg-2", false},    {"dup", "sg-3", false},
+    {"dup", "sg-4", false}, {"default", "sg-5", true},
+};
+static const struct plan_catalog catalogs[] = {{
+    .vim = "site1",
+    .images = cat_images,
+    .nimages = 3,
+    .networks = cat_networks,
+    .nnetworks = 3,
+    .secgroups = cat_secgroups,
+    .nsecgroups = 5,
+}};
+
+static struct plan_observed
+observed_site1(void)
+{
+	static const char *const vims[] = {"site1"};
+	struct plan_observed obs = {
+	    .vims = vims,
+	    .nvims = 1,
+	    .flavors = flavors,
+	    .nflavors = sizeof(flavors) / sizeof(flavors[0]),
+	    .catalogs = catalogs,
+	    .ncatalogs = 1,
+	};
+
+	return obs;
+}
+
+/* Positions of the properties, as the loader keeps them. */
+static void
+fixture_refs(struct fixture *f)
+{
+	fixture_init(f, true);
+	f->vdus[0].image_pos = (struct diag_pos){"web.yaml", 12, 16};
+	f->vdus[0].flavor_pos = (struct diag_pos){"web.yaml", 13, 17};
+	f->vdus[0].compute_pos = (struct diag_pos){"web.yaml", 20, 11};
+	f->cps[0].network_pos = (struct diag_pos){"web.yaml", 40, 23};
+	f->cps[1].network_pos = (struct diag_pos){"web.yaml", 45, 23};
+	f->lb.vip_network = "public";
+	f->lb.vip_network_pos = (struct diag_pos){"shop.yaml", 50, 23};
+}
+
+/* Everything there (by name, or by ID): planned as before. */
+static void
+test_plan_with_every_reference_present_is_planned(void **state)
+{
+	struct fixture f;
+	struct plan_observed obs = observed_site1();
+	struct plan *p = NULL;
+	struct diag d;
+
+	fixture_refs(&f);
+	f.vdus[0].flavor = "f2"; /* m1.tiny, by its ID */
+	f.vdus[0].image = "img-2";
+	diag_init(&d);
+	assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), 0);
+	assert_no_diags(&d);
+	assert_non_null(p);
+	assert_int_equal(p->counts[PLAN_CREATE], p->n);
+	plan_free(p);
+	diag_done(&d);
+	(void)state;
+}
+
+static void
+test_plan_refuses_a_missing_image_flavor_and_network(void **state)
+{
+	struct fixture f;
+	struct plan_observed obs = observed_site1();
+	struct plan *p = NULL;
+	struct diag d;
+
+	fixture_refs(&f);
+	f.vdus[0].image = "ubuntu-99.04";
+	f.vdus[0].flavor = "m1.huge";
+	f.cps[1].network_name = "net9";
+	f.lb.vip_network = "nowhere";
+	diag_init(&d);
+	assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), -ENOENT);
+	assert_null(p);
+	/* Once each, though VDU1 has two instances. */
+	expect_error(&d, 12, 16,
+	             "image 'ubuntu-99.04' does not exist on VIM site1 (it "
+	             "has: cirros, nginx, ubuntu-18.04); nothing is planned");
+	expect_error(&d, 13, 17,
+	             "flavor 'm1.huge' does not exist on VIM site1 (it has: "
+	             "c2.a, c2.b, c2.nodisk, c2.small, m1.large, m1.tiny)");
+	expect_error(&d, 45, 23,
+	             "network 'net9' does not exist on VIM site1 (it has: "
+	             "net0, net1, public)");
+	expect_error(&d, 50, 23,
+	             "network 'nowhere' does not exist on VIM "
+	             "site1");
+	assert_int_equal(d.errors, 4);
+	diag_done(&d);
+	(void)state;
+}
+
+/* A VDU sized by nfv_compute that no flavor of its VIM fits. */
+static void
+test_plan_refuses_a_vdu_no_flavor_fits(void **state)
+{
+	struct fixture f;
+	struct plan_observed obs = observed_site1();
+	struct plan *p = NULL;
+	struct diag d;
+
+	fixture_refs(&f);
+	f.vdus[0].flavor = NULL;
+	f.vdus[0].vcpus = 16;
+	diag_init(&d);
+	assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), -ENOENT);
+	expect_error(&d, 20, 11,
+	             "VDU1: no flavor of VIM site1 has at least 16 vCPU, 0 "
+	             "MiB RAM, 0 GiB disk (it has: c2.a,");
+	assert_int_equal(d.errors, 1);
+	diag_done(&d);
+	(void)state;
+}
+
+/* Security groups as the driver resolves them: by ID; by name, the
+ * project's own first; a name others share twice is ambiguous. */
+static void
+test_plan_checks_security_groups_as_the_driver(void **state)
+{
+	static const char *good[] = {"web", "sg-4", "default"};
+	static const char *bad[] = {"dup", "nope"};
+	struct diag_pos pos[] = {{"web.yaml", 60, 9}, {"web.yaml", 61, 9}};
+	struct fixture f;
+	struct plan_observed obs = observed_site1();
+	struct plan *p = NULL;
+	struct diag d;
+
+	fixture_refs(&f);
+	f.cps[0].security_groups = good;
+	f.cps[0].nsecurity_groups = 3;
+	diag_init(&d);
+	assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), 0);
+	assert_no_diags(&d);
+	plan_free(p);
+	p = NULL;
+	f.cps[0].security_groups = bad;
+	f.cps[0].security_group_pos = pos;
+	f.cps[0].nsecurity_groups = 2;
+	assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), -ENOENT);
+	expect_error(&d, 60, 9,
+	             "several security groups are called 'dup' on VIM site1: "
+	             "give its ID");
+	expect_error(&d, 61, 9,
+	             "security group 'nope' does not exist on VIM site1 (it "
+	             "has: default, dup, web)");
+	assert_int_equal(d.errors, 2);
+	diag_done(&d);
+	(void)state;
+}
+
+/* Only what the plan makes: a server that exists as planned keeps its
+ * (since deleted) image; offline plans and VIMs without a catalog are
+ * not checked. */
+static void
+test_plan_checks_only_what_it_makes(void **state)
+{
+	struct fixture f;
+	struct plan_observed obs = observed_site1();
+	struct plan *p = NULL, *first;
+	struct plan_observed_res *res;
+	struct diag d;
+	size_t i;
+
+	fixture_refs(&f);
+	f.svc.nbalancers = 0;
+	f.svc.nvnfs = 1;
+	first = build(&f.m);
+	res = calloc(first->n, sizeof(*res));
+	for (i = 0; i < first->n; i++)
+		res[i] = (struct plan_observed_res){
+		    .kind = first->actions[i].kind,
+		    .vim = "site1",
+		    .name = first->actions[i].name,
+		    .id = "x",
+		    .status = "ACTIVE",
+		    .service = "shop",
+		    .spec_hash = first->actions[i].spec_hash,
+		    .fixed_hash = first->actions[i].fixed_hash,
+		    .managed = true,
+		};
+	obs.res = res;
+	obs.n = first->n;
+	f.vdus[0].image_pos = (struct diag_pos){"web.yaml", 12, 16};
+	/* The image is gone from the VIM: nothing to make, nothing to say. */
+	diag_init(&d);
+	{
+		struct plan_catalog none = catalogs[0];
+
+		none.nimages = 0;
+		obs.catalogs = &none;
+		assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), 0);
+		assert_no_diags(&d);
+		assert_int_equal(p->n, 0);
+		plan_free(p);
+		/* A server in ERROR is made again: then it matters. */
+		for (i = 0; i < first->n; i++)
+			if (res[i].kind == PLAN_SERVER)
+				res[i].status = "ERROR";
+		assert_int_equal(plan_build(&f.m, &obs, NULL, &p, &d), -ENOENT);
+		expect_error(&d, 12, 16,
+		             "image 'cirros' does not exist on "
+		             "VIM site1 (it has none)");
+		diag_done(&d);
+	}
+	/* Offline: no catalog, no check. */
+	f.vdus[0].image = "ubuntu-99.04";
+	plan_free(build(&f.m));
+	plan_free(first);
+	free(res);
+	(void)state;
+}
+
 /* ---- the example, end to end through the loader --------------------- */
 
 static void
@@ -977,6 +1211,12 @@ main(void)
 	        test_plan_text_says_which_file_an_unregistered_vim_needs),
 	    cmocka_unit_test(test_plan_of_empty_model_is_empty),
 	    cmocka_unit_test(test_plan_refuses_a_port_without_a_network),
+	    cmocka_unit_test(test_plan_with_every_reference_present_is_planned),
+	    cmocka_unit_test(
+	        test_plan_refuses_a_missing_image_flavor_and_network),
+	    cmocka_unit_test(test_plan_refuses_a_vdu_no_flavor_fits),
+	    cmocka_unit_test(test_plan_checks_security_groups_as_the_driver),
+	    cmocka_unit_test(test_plan_checks_only_what_it_makes),
 	    cmocka_unit_test(
 	        test_plan_of_symmetric_web_example_is_deterministic),
 	};
