@@ -21,17 +21,13 @@ set -u
 e2e_init "$@"
 export XDG_CACHE_HOME=$tmp/cache GIT_CONFIG_NOSYSTEM=1 HOME=$tmp
 lv_start
-k8s=$(sed -n 's/^ *server: *//p' "$tmp/lv/kubeconfig" | head -n1)
-export SITE1_PASSWORD=localvim-admin SITE2_TOKEN=localvim-token
 
 # The repository: a bare one the controller fetches, a clone the test
 # commits to. The health monitor checks every second, so that a dead back
 # end leaves the rotation within seconds.
 git init -q --bare -b main "$tmp/origin.git"
 git clone -q "$tmp/origin.git" "$tmp/w" 2>/dev/null
-cp -r "$repo/examples/symmetric-web/." "$tmp/w/"
-sed -i "s|^auth_url: .*|auth_url: '$LOCALVIM_AUTH_URL'|" "$tmp/w/vims/site1.yaml"
-sed -i "s|^auth_url: .*|auth_url: '$k8s'|" "$tmp/w/vims/site2.yaml"
+example_on_localvim "$tmp/w"
 sed -i -e 's/^          delay: 5$/          delay: 1/' \
 	-e 's/^          timeout: 3$/          timeout: 1/' \
 	-e 's/^          max_retries: 3$/          max_retries: 1/' \

@@ -15,13 +15,9 @@ set -u
 . "$(dirname "$0")/lib.sh"
 e2e_init "$@"
 lv_start
-k8s=$(sed -n 's/^ *server: *//p' "$tmp/lv/kubeconfig" | head -n1)
-export SITE1_PASSWORD=localvim-admin SITE2_TOKEN=localvim-token
 
 d=$tmp/descriptors
-cp -r "$repo/examples/symmetric-web" "$d"
-sed -i "s|^auth_url: .*|auth_url: '$LOCALVIM_AUTH_URL'|" "$d/vims/site1.yaml"
-sed -i "s|^auth_url: .*|auth_url: '$k8s'|" "$d/vims/site2.yaml"
+example_on_localvim "$d"
 "$nfvsync" watch --interval 300 --listen 127.0.0.1:0 "$d" >"$tmp/ctl.log" 2>&1 &
 ctlpid=$!
 e2e_track "$ctlpid"

@@ -95,6 +95,18 @@ lv_stop() {
 	lvpid=""
 }
 
+# example_on_localvim DIR: examples/symmetric-web copied into DIR (made,
+# or merged into it), its VIMs pointed at localvim (site1: OpenStack,
+# site2: Kubernetes, whose URL is left in $k8s) and their secrets exported.
+example_on_localvim() {
+	k8s=$(sed -n 's/^ *server: *//p' "$tmp/lv/kubeconfig" | head -n1)
+	mkdir -p "$1"
+	cp -r "$repo/examples/symmetric-web/." "$1/"
+	sed -i "s|^auth_url: .*|auth_url: '$LOCALVIM_AUTH_URL'|" "$1/vims/site1.yaml"
+	sed -i "s|^auth_url: .*|auth_url: '$k8s'|" "$1/vims/site2.yaml"
+	export SITE1_PASSWORD=localvim-admin SITE2_TOKEN=localvim-token
+}
+
 # write_site1_vim DIR: DIR/vims/site1.yaml, localvim's OpenStack (password
 # from SITE1_PASSWORD, which is exported).
 write_site1_vim() {

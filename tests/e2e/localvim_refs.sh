@@ -11,11 +11,7 @@ set -u
 . "$(dirname "$0")/lib.sh"
 e2e_init "$@"
 lv_start
-k8s=$(sed -n 's/^ *server: *//p' "$tmp/lv/kubeconfig" | head -n1)
-cp -r "$repo/examples/symmetric-web" "$tmp/r"
-sed -i "s|^auth_url: .*|auth_url: '$LOCALVIM_AUTH_URL'|" "$tmp/r/vims/site1.yaml"
-sed -i "s|^auth_url: .*|auth_url: '$k8s'|" "$tmp/r/vims/site2.yaml"
-export SITE1_PASSWORD=localvim-admin SITE2_TOKEN=localvim-token
+example_on_localvim "$tmp/r"
 vnfd=$tmp/r/vnfd/site1-web.yaml
 
 # The first VDU's image line and column, as the loader reports it.
