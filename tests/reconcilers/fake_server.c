@@ -525,3 +525,23 @@ fake_server_max_in_flight(struct fake_server *fs)
 	pthread_mutex_unlock(&fs->lock);
 	return n;
 }
+
+void
+fake_server_lab_keystone(struct fake_server *fs, const char *token_file)
+{
+	char *body = fake_read_file(token_file);
+	char prefix[128], *moved, *pointed;
+	struct fake_reply r = {"POST", "/identity/v3/auth/tokens",
+	                       201,    "X-Subject-Token: lab-token",
+	                       NULL,   0};
+
+	snprintf(prefix, sizeof(prefix), "%s/p", fake_server_url(fs));
+	pointed = fake_replace(body, "http://127.0.0.1:", prefix);
+	moved =
+	    fake_replace(pointed, "2026-11-25T19:09:30", "2099-01-01T00:00:00");
+	r.body = moved;
+	fake_server_add(fs, &r);
+	free(body);
+	free(pointed);
+	free(moved);
+}

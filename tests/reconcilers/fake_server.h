@@ -65,6 +65,14 @@ void fake_server_hold(struct fake_server *fs, unsigned release_at,
                       unsigned total);
 unsigned fake_server_max_in_flight(struct fake_server *fs);
 
+/*
+ * Keystone for the OpenStack driver tests: POST /identity/v3/auth/tokens
+ * answers with token_file (the lab's captured token response), token
+ * "lab-token", its catalog's http://127.0.0.1:PORT moved to <fake>/pPORT
+ * and its expiry past any test run.
+ */
+void fake_server_lab_keystone(struct fake_server *fs, const char *token_file);
+
 /* Reads a whole file (test data); aborts when it cannot. Caller frees. */
 char *fake_read_file(const char *path);
 /* s with every occurrence of from replaced by to; caller frees. */

@@ -91,29 +91,6 @@ reply(struct fixture *f, const char *method, const char *path, int status,
 	fake_server_add(f->fs, &r);
 }
 
-/* Keystone: the lab's captured token, its catalog on the fake server
- * (http://127.0.0.1:9876 becomes <fake>/p9876) and its expiry moved past
- * this test's run. */
-static void
-script_keystone(struct fixture *f)
-{
-	char *body = fake_read_file(TEST_DATA_DIR "/01-token-response.json");
-	char prefix[128], *moved, *pointed;
-	struct fake_reply r = {"POST", "/identity/v3/auth/tokens",
-	                       201,    "X-Subject-Token: lab-token",
-	                       NULL,   0};
-
-	snprintf(prefix, sizeof(prefix), "%s/p", fake_server_url(f->fs));
-	pointed = fake_replace(body, "http://127.0.0.1:", prefix);
-	moved =
-	    fake_replace(pointed, "2026-11-25T19:09:30", "2099-01-01T00:00:00");
-	r.body = moved;
-	fake_server_add(f->fs, &r);
-	free(body);
-	free(pointed);
-	free(moved);
-}
-
 /* The lists observe reads: one balancer and its pool of nfvsync's, the
  * pool's members as members_before. */
 static void
@@ -160,7 +137,8 @@ setup(void **state)
 	snprintf(f->auth_url, sizeof(f->auth_url), "%s/identity/v3",
 	         fake_server_url(f->fs));
 	f->d = new_driver(f);
-	script_keystone(f);
+	fake_server_lab_keystone(f->fs,
+	                         TEST_DATA_DIR "/01-token-response.json");
 	*state = f;
 	return 0;
 }

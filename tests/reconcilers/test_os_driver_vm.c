@@ -50,26 +50,6 @@ reply(struct fixture *f, const char *method, const char *path, int status,
 	fake_server_add(f->fs, &r);
 }
 
-static void
-script_keystone(struct fixture *f)
-{
-	char *body = fake_read_file(TEST_DATA_DIR "/01-token-response.json");
-	char prefix[128], *moved, *pointed;
-	struct fake_reply r = {"POST", "/identity/v3/auth/tokens",
-	                       201,    "X-Subject-Token: lab-token",
-	                       NULL,   0};
-
-	snprintf(prefix, sizeof(prefix), "%s/p", fake_server_url(f->fs));
-	pointed = fake_replace(body, "http://127.0.0.1:", prefix);
-	moved =
-	    fake_replace(pointed, "2026-11-25T19:09:30", "2099-01-01T00:00:00");
-	r.body = moved;
-	fake_server_add(f->fs, &r);
-	free(body);
-	free(pointed);
-	free(moved);
-}
-
 /* What observe reads: one port of nfvsync's, net0 and its subnet, three
  * security groups (two called default), an image, four flavors. */
 static void
@@ -139,7 +119,8 @@ setup(void **state)
 	diag_init(&diag);
 	assert_int_equal(os_driver_new("site1", &cfg, NULL, &f->d, &diag), 0);
 	diag_done(&diag);
-	script_keystone(f);
+	fake_server_lab_keystone(f->fs,
+	                         TEST_DATA_DIR "/01-token-response.json");
 	script_observed(f);
 	diag_init(&diag);
 	assert_int_equal(os_driver_observe(f->d, &diag), 0);
